@@ -1,0 +1,79 @@
+/** Command-line parsing: global flags anywhere, then the command words and their options. */
+import { AppError } from '../core/errors.ts';
+import type { Lang } from './messages.ts';
+
+export interface GlobalOptions {
+  readonly config: string;
+  readonly configExplicit: boolean;
+  readonly data: string;
+  readonly json: boolean;
+  readonly lang: Lang;
+  readonly verbose: boolean;
+}
+
+export interface ParsedArgs {
+  readonly global: GlobalOptions;
+  readonly help: boolean;
+  readonly words: string[];
+  /** Command options: `--name value`, `--flag` (true), repeated options keep the last. */
+  readonly options: Map<string, string | true>;
+}
+
+/** Options that take a value; everything else starting with -- is a boolean flag. */
+const VALUED = new Set(['config', 'data', 'lang', 'provider', 'ttl', 'timeout', 'zone', 'reason', 'name', 'ca', 'key']);
+const BOOLEAN = new Set(['json', 'verbose', 'help', 'no-wait', 'all', 'force', 'read-only', 'sync', 'dry-run']);
+
+export function usage(reason: string, extra: Record<string, string> = {}): AppError {
+  return new AppError('USAGE', { evidence: { reason, ...extra } });
+}
+
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, defaultLang: Lang): ParsedArgs {
+  const words: string[] = [];
+  const options = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') {
+      words.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a === '-h') {
+      options.set('help', true);
+      continue;
+    }
+    if (!a.startsWith('--') || a === '--') {
+      words.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = a.slice(2, eq < 0 ? undefined : eq);
+    if (VALUED.has(name)) {
+      const value = eq >= 0 ? a.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw usage(`--${name} needs a value`);
+      options.set(name, value);
+    } else if (BOOLEAN.has(name)) {
+      if (eq >= 0) throw usage(`--${name} takes no value`);
+      options.set(name, true);
+    } else {
+      throw usage(`unknown option --${name}`);
+    }
+  }
+  const str = (k: string): string | undefined => {
+    const v = options.get(k);
+    return typeof v === 'string' ? v : undefined;
+  };
+  const langOpt = str('lang');
+  if (langOpt !== undefined && langOpt !== 'en' && langOpt !== 'zh-CN') throw usage('--lang must be en or zh-CN', { value: langOpt });
+  const configFlag = str('config') ?? env['ZONEKEEPER_CONFIG'];
+  const global: GlobalOptions = {
+    config: configFlag ?? 'zonekeeper.yaml',
+    configExplicit: configFlag !== undefined,
+    data: str('data') ?? env['ZONEKEEPER_DATA'] ?? 'data',
+    json: options.get('json') === true,
+    lang: (langOpt as Lang | undefined) ?? defaultLang,
+    verbose: options.get('verbose') === true,
+  };
+  for (const g of ['config', 'data', 'lang', 'json', 'verbose']) options.delete(g);
+  const help = options.get('help') === true;
+  options.delete('help');
+  return { global, help, words, options };
+}

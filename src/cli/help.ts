@@ -1,0 +1,26 @@
+export const HELP = `zonekeeper — keeps DNS records and TLS certificates current, even when the clock or resolver is wrong
+
+usage: zonekeeper [global options] <command> [args]
+
+commands:
+  record set <fqdn> <type> <value>... --provider <name> [--ttl <s>] [--no-wait] [--timeout <30s>]
+                          set the record's values; returns once every authoritative server serves them
+  record delete <fqdn> <type> [<value>...] --provider <name> [--no-wait] [--timeout <30s>]
+                          delete the given values (all values when none are given)
+  record list <zone|fqdn> --provider <name>
+                          list the records the provider holds
+  clock                   trusted time, offset, every source and its last sample (queries clock.ntp)
+  providers               the provider types this build knows and their settings
+  config check            validate the configuration; nothing is contacted
+  run                     the daemon (not in this build yet)
+
+global options:
+  --config <file>   configuration file (default ./zonekeeper.yaml, env ZONEKEEPER_CONFIG)
+  --data <dir>      data directory (default ./data, env ZONEKEEPER_DATA)
+  --json            print one JSON document on stdout
+  --lang en|zh-CN   language of messages (default from LANG / LC_ALL)
+  --verbose         more progress and the evidence of every diagnosis
+  -h, --help        this help
+
+exit status: 0 done, 1 the work failed (diagnosis printed), 2 bad usage or configuration (nothing was changed)
+`;

@@ -1,0 +1,127 @@
+/**
+ * The text of every diagnosis, per language. Keyed by error code; texts are
+ * functions of the (already redacted) evidence. Only cli/ renders text.
+ */
+import type { ErrorCode } from '../core/codes.ts';
+import type { Evidence } from '../core/errors.ts';
+
+export type Lang = 'en' | 'zh-CN';
+
+export interface MessageText {
+  readonly summary: string;
+  readonly causes: readonly string[];
+  readonly fix: string;
+}
+
+type Entry = (e: Evidence) => MessageText;
+type Catalogue = Record<ErrorCode, Entry>;
+
+const s = (v: unknown): string => (v === undefined || v === null ? '?' : typeof v === 'string' ? v : JSON.stringify(v));
+
+const en: Catalogue = {
+  USAGE: (e) => ({ summary: `Bad usage: ${s(e['reason'])}`, causes: ['A required argument or option is missing or malformed.'], fix: 'Run `zonekeeper --help` for the syntax.' }),
+  CONFIG_INVALID: (e) => ({
+    summary: `Invalid setting ${s(e['path'] ?? e['file'])}: ${s(e['reason'])}${e['didYouMean'] !== undefined ? ` (did you mean "${s(e['didYouMean'])}"?)` : ''}`,
+    causes: ['A typo in the configuration file, or a value of the wrong kind.'],
+    fix: 'Correct the setting; `zonekeeper config check` validates without sending anything.',
+  }),
+  CONFIG_NOT_FOUND: (e) => ({ summary: `Cannot read the configuration file ${s(e['file'])} (${s(e['error'])}).`, causes: ['Wrong --config path or ZONEKEEPER_CONFIG.'], fix: 'Point --config at an existing file.' }),
+  CONFIG_REFERENCE_UNRESOLVED: (e) => ({ summary: `${s(e['path'])} refers to ${s(e['reference'])}, which cannot be read.`, causes: ['The environment variable is not set, or the file does not exist or is not readable.'], fix: 'Export the variable or create the file, then try again.' }),
+  SECRET_INVISIBLE_CHARACTER: (e) => ({
+    summary: `The secret ${s(e['path'])} contains ${s(e['character'])} ${s(e['characterName'])} at position ${s(e['position'])} of ${s(e['length'])} (${s(e['where'])}).`,
+    causes: ['The secret was pasted with a stray space, line break or an invisible character; the server would reject every signature ("Unable to verify HMAC", BADSIG).'],
+    fix: 'Remove that character from the secret (retype it, or copy it again from the provider console). Nothing was sent.',
+  }),
+  PROVIDER_UNKNOWN: (e) => ({ summary: `No provider named "${s(e['name'])}" is configured${e['didYouMean'] !== undefined ? ` (did you mean "${s(e['didYouMean'])}"?)` : ''}.`, causes: ['The --provider name does not match a key under `providers:` in the configuration.'], fix: `Use one of: ${s(e['known'])}.` }),
+  PROVIDER_TYPE_UNKNOWN: (e) => ({ summary: `Unknown provider type "${s(e['type'])}" at ${s(e['path'])}${e['didYouMean'] !== undefined ? ` (did you mean "${s(e['didYouMean'])}"?)` : ''}.`, causes: ['A typo in `type:`, or a provider this build does not include.'], fix: 'Run `zonekeeper providers` for the types this build knows.' }),
+  NAME_INVALID: (e) => ({ summary: `Invalid domain name "${s(e['name'])}": ${s(e['reason'])}${e['label'] !== undefined ? ` (label "${s(e['label'])}")` : ''}.`, causes: ['Labels must be 1-63 octets, names at most 253 characters, `*` only as the whole leftmost label, letters/digits/hyphen/underscore only.'], fix: 'Correct the name. Nothing was sent.' }),
+  RECORD_INVALID: (e) => ({ summary: `Invalid record value: ${s(e['reason'])}${e['value'] !== undefined ? ` ("${s(e['value'])}")` : ''}.`, causes: ['The value does not fit the record type (an IP that is not one, a TXT string over 255 bytes, an unknown type).'], fix: 'Correct the value; long TXT values are split into quoted strings: "part1" "part2". Nothing was sent.' }),
+  CLOCK_UNTRUSTED: () => ({ summary: 'The trusted clock has no sample yet.', causes: ['No NTP server, signed DNS answer or HTTP Date has been seen.'], fix: 'Configure `clock.ntp` or run a command that talks to a server.' }),
+  CLOCK_SKEW: (e) => ({ summary: `The system clock is off by ${s(e['offsetMs'])} ms.`, causes: ['NTP is not running or is blocked.'], fix: 'zonekeeper corrects for it; fix the system clock too (chrony / systemd-timesyncd).' }),
+  CLOCK_STATE_WRITE_FAILED: (e) => ({ summary: `Could not save the clock state in the data directory (${s(e['error'])}).`, causes: ['The data directory is not writable or the disk is full.'], fix: 'Check permissions and free space of --data.' }),
+  NTP_FAILED: (e) => ({ summary: `No NTP server answered (${s(e['servers'])}).`, causes: ['UDP port 123 blocked, wrong host name, server down.'], fix: 'Check `clock.ntp` and the firewall.' }),
+  NTP_KISS_OF_DEATH: (e) => ({ summary: `NTP server ${s(e['server'])} sent Kiss-o'-Death ${s(e['kissCode'])}.`, causes: ['The server rate-limits or denies this client.'], fix: 'Use another NTP server or query less often.' }),
+  DNS_TIMEOUT: (e) => ({ summary: `DNS server ${s(e['server'])} did not answer in time.`, causes: ['The server is down, the port is wrong, or a firewall drops the packets.'], fix: 'Check the address and port, and that the server listens on UDP and TCP.' }),
+  DNS_NETWORK: (e) => ({ summary: `Cannot reach DNS server ${s(e['server'])} (${s(e['error'])}).`, causes: ['Connection refused: nothing listens there.'], fix: 'Check the address and port.' }),
+  DNS_MALFORMED: (e) => ({ summary: `Malformed DNS message: ${s(e['reason'])}.`, causes: ['A broken server or middlebox.'], fix: 'Report this with the evidence.' }),
+  DNS_SERVFAIL: (e) => ({ summary: `DNS server ${s(e['server'])} answered SERVFAIL.`, causes: ['The server cannot load the zone.'], fix: 'Check the server logs.' }),
+  DNS_REFUSED: (e) => ({ summary: `DNS server ${s(e['server'])} refused the query.`, causes: ['It is not authoritative or not open to this client.'], fix: 'Check `dns.nameservers` / `dns.resolvers`.' }),
+  ZONE_NOT_FOUND: (e) => ({ summary: `No zone found for ${s(e['name'])}.`, causes: ['The name is not in any zone the resolvers know, or the resolvers are unreachable.'], fix: 'Set `zone:` on the provider or `dns.nameservers` for the zone.' }),
+  NAMESERVERS_NOT_FOUND: (e) => ({ summary: `No authoritative nameserver found for ${s(e['zone'] ?? e['name'])}.`, causes: ['The NS records do not resolve.'], fix: 'Set `dns.nameservers` for the zone.' }),
+  RESOLVER_LYING: (e) => ({ summary: `Resolver ${s(e['resolver'])} answers ${s(e['answered'])} for ${s(e['name'])}, but the authoritative servers serve ${s(e['authoritative'])}.`, causes: ['A filtering or rewriting resolver (router, ISP, VPN, split-horizon).'], fix: 'zonekeeper checks the authoritative servers directly; do not rely on this resolver for DNS-01 or DDNS checks.' }),
+  RESOLVER_FAKE_IP: (e) => ({ summary: `Resolver ${s(e['resolver'])} is a fake-IP resolver: it answers ${s(e['answered'])} (198.18.0.0/15) for ${s(e['name'])}.`, causes: ['A proxy (Clash, Surge, sing-box) in fake-IP mode intercepts DNS.'], fix: 'zonekeeper checks the authoritative servers directly; exclude your zones from fake-IP (fake-ip-filter) for other tools.' }),
+  RESOLVER_NXDOMAIN_REWRITE: (e) => ({ summary: `Resolver ${s(e['resolver'])} invents answers for names that do not exist (${s(e['name'])} -> ${s(e['answered'])}).`, causes: ['An ISP or router redirects NXDOMAIN to a search or ad page.'], fix: 'Use another resolver; zonekeeper does not trust it for propagation.' }),
+  RESOLVER_STALE: (e) => ({ summary: `Resolver ${s(e['resolver'])} still serves ${s(e['answered'])} for ${s(e['name'])} (TTL ${s(e['ttl'])}), the authoritative servers serve ${s(e['authoritative'])}.`, causes: ['The resolver cached the old value; it will change when the TTL runs out.'], fix: 'Nothing to do for zonekeeper; lower the TTL if clients must see changes sooner.' }),
+  TSIG_BADSIG: (e) => ({
+    summary: `Server ${s(e['server'])} rejected the TSIG signature of key "${s(e['key'])}" (BADSIG): the secret is wrong.`,
+    causes: ['The secret does not match the server\'s key (BIND checks the signature before the time, so this is not the clock).', `The algorithm differs from the server's (${s(e['algorithm'])} used).`],
+    fix: 'Copy the secret again from the server\'s key file (`key "..." { secret "..."; }`) and check the algorithm.',
+  }),
+  TSIG_BADKEY: (e) => ({ summary: `Server ${s(e['server'])} does not know the TSIG key "${s(e['key'])}" with ${s(e['algorithm'])} (BADKEY).`, causes: ['The key name is misspelt, or the server\'s key uses another algorithm.'], fix: 'Use the exact key name and algorithm from the server configuration.' }),
+  TSIG_BADTIME: (e) => ({ summary: `Server ${s(e['server'])} still rejects the time after correcting the clock (BADTIME).`, causes: ['The server\'s own clock is moving, or a middlebox replays answers.'], fix: 'Check the server\'s clock; run `zonekeeper clock`.' }),
+  TSIG_RESPONSE_UNSIGNED: (e) => ({ summary: `Server ${s(e['server'])} answered a signed request without a signature.`, causes: ['Something between us and the server answers in its place.'], fix: 'Check that the address is the real primary.' }),
+  TSIG_RESPONSE_INVALID: (e) => ({ summary: `The signature on the answer from ${s(e['server'])} does not verify.`, causes: ['A forged or corrupted answer, or a key mismatch.'], fix: 'Check the key and the network path.' }),
+  UPDATE_REFUSED: (e) => ({ summary: `Server ${s(e['server'])} refused the update to ${s(e['zone'])} (REFUSED).`, causes: ['The key is valid but its update-policy does not allow this name or type, or the zone is not dynamic.'], fix: 'Grant the key the name and type in `update-policy` (for example `grant <key> zonesub ANY;`).' }),
+  UPDATE_NOTAUTH: (e) => ({ summary: `Server ${s(e['server'])} is not authoritative for ${s(e['zone'])} (NOTAUTH).`, causes: ['The zone is wrong, or the server is a secondary.'], fix: 'Send updates to the primary and check `zone:`.' }),
+  UPDATE_NOTZONE: (e) => ({ summary: `A name is outside the zone ${s(e['zone'])} (NOTZONE).`, causes: ['The configured zone does not contain the name.'], fix: 'Fix `zone:` on the provider.' }),
+  UPDATE_FAILED: (e) => ({ summary: `The update failed with ${s(e['rcode'])} at ${s(e['server'])}.`, causes: ['The server could not apply the change.'], fix: 'Check the server logs.' }),
+  PROVIDER_AUTH: (e) => ({ summary: `The provider rejected the credentials (${s(e['vendorCode'])}).`, causes: ['Wrong or revoked key.'], fix: 'Replace the credential.' }),
+  PROVIDER_PERMISSION: (e) => ({ summary: `The credentials may not do this (${s(e['vendorCode'])}).`, causes: ['Missing permission for the zone or record.'], fix: 'Grant the permission.' }),
+  PROVIDER_UNSUPPORTED: (e) => ({ summary: `The provider cannot ${s(e['capability'])}.`, causes: ['Not supported by this provider.'], fix: 'Use another provider for this.' }),
+  PROPAGATION_TIMEOUT: (e) => ({
+    summary: `${s(e['name'])} ${s(e['type'])} did not reach every authoritative server in ${s(e['timeoutMs'])} ms; lagging: ${Array.isArray(e['lagging']) ? e['lagging'].map((l) => (typeof l === 'object' && l !== null && !Array.isArray(l) ? `${s(l['server'])} answers ${s(l['answered'])}${l['error'] !== undefined ? ` (${s(l['error'])})` : ''}` : s(l))).join('; ') : '?'}.`,
+    causes: ['A secondary does not receive NOTIFY or cannot transfer the zone.', 'The provider accepted the change but publishes slowly.'],
+    fix: 'Check zone transfer to the lagging servers, or raise --timeout.',
+  }),
+  ABORTED: () => ({ summary: 'Cancelled.', causes: [], fix: '' }),
+  INTERNAL: (e) => ({ summary: `Internal error: ${s(e['error'])}`, causes: ['A bug in zonekeeper.'], fix: 'Report it with --verbose output.' }),
+};
+
+const zh: Catalogue = {
+  USAGE: (e) => ({ summary: `用法错误：${s(e['reason'])}`, causes: ['缺少必需的参数或选项，或格式不对。'], fix: '运行 `zonekeeper --help` 查看用法。' }),
+  CONFIG_INVALID: (e) => ({ summary: `配置项 ${s(e['path'] ?? e['file'])} 无效：${s(e['reason'])}${e['didYouMean'] !== undefined ? `（是否想写 "${s(e['didYouMean'])}"？）` : ''}`, causes: ['配置文件拼写错误，或值的类型不对。'], fix: '修正该配置；`zonekeeper config check` 只校验、不发送任何请求。' }),
+  CONFIG_NOT_FOUND: (e) => ({ summary: `无法读取配置文件 ${s(e['file'])}（${s(e['error'])}）。`, causes: ['--config 路径或 ZONEKEEPER_CONFIG 有误。'], fix: '让 --config 指向存在的文件。' }),
+  CONFIG_REFERENCE_UNRESOLVED: (e) => ({ summary: `${s(e['path'])} 引用的 ${s(e['reference'])} 无法读取。`, causes: ['环境变量未设置，或文件不存在/不可读。'], fix: '设置该变量或创建该文件后重试。' }),
+  SECRET_INVISIBLE_CHARACTER: (e) => ({ summary: `密钥 ${s(e['path'])} 的第 ${s(e['position'])} 个字符（共 ${s(e['length'])} 个，${s(e['where'])}）是 ${s(e['character'])} ${s(e['characterName'])}。`, causes: ['粘贴密钥时带入了多余的空格、换行或不可见字符，服务器会拒绝所有签名（"Unable to verify HMAC"、BADSIG）。'], fix: '删除该字符（重新输入或从控制台重新复制）。未发送任何请求。' }),
+  PROVIDER_UNKNOWN: (e) => ({ summary: `没有名为 "${s(e['name'])}" 的服务商配置${e['didYouMean'] !== undefined ? `（是否想写 "${s(e['didYouMean'])}"？）` : ''}。`, causes: ['--provider 与配置中 `providers:` 下的名称不一致。'], fix: `可用：${s(e['known'])}。` }),
+  PROVIDER_TYPE_UNKNOWN: (e) => ({ summary: `${s(e['path'])} 的服务商类型 "${s(e['type'])}" 未知${e['didYouMean'] !== undefined ? `（是否想写 "${s(e['didYouMean'])}"？）` : ''}。`, causes: ['`type:` 拼写错误，或本版本不包含该服务商。'], fix: '运行 `zonekeeper providers` 查看支持的类型。' }),
+  NAME_INVALID: (e) => ({ summary: `域名 "${s(e['name'])}" 无效：${s(e['reason'])}${e['label'] !== undefined ? `（标签 "${s(e['label'])}"）` : ''}。`, causes: ['每个标签 1–63 字节，整个域名不超过 253 个字符，`*` 只能是最左侧的完整标签，只允许字母、数字、连字符和下划线。'], fix: '修正域名。未发送任何请求。' }),
+  RECORD_INVALID: (e) => ({ summary: `记录值无效：${s(e['reason'])}${e['value'] !== undefined ? `（"${s(e['value'])}"）` : ''}。`, causes: ['值与记录类型不符（不是合法 IP、TXT 单段超过 255 字节、未知类型）。'], fix: '修正记录值；过长的 TXT 请拆成带引号的多段："part1" "part2"。未发送任何请求。' }),
+  CLOCK_UNTRUSTED: () => ({ summary: '可信时钟尚无任何采样。', causes: ['还没有收到 NTP、已签名的 DNS 应答或 HTTP Date。'], fix: '配置 `clock.ntp`，或先执行一次访问服务器的命令。' }),
+  CLOCK_SKEW: (e) => ({ summary: `系统时钟偏差 ${s(e['offsetMs'])} 毫秒。`, causes: ['NTP 未运行或被阻断。'], fix: 'zonekeeper 会自动校正；也请修好系统时钟（chrony / systemd-timesyncd）。' }),
+  CLOCK_STATE_WRITE_FAILED: (e) => ({ summary: `无法在数据目录中保存时钟状态（${s(e['error'])}）。`, causes: ['数据目录不可写或磁盘已满。'], fix: '检查 --data 的权限和剩余空间。' }),
+  NTP_FAILED: (e) => ({ summary: `没有 NTP 服务器应答（${s(e['servers'])}）。`, causes: ['UDP 123 端口被阻断、主机名错误或服务器宕机。'], fix: '检查 `clock.ntp` 和防火墙。' }),
+  NTP_KISS_OF_DEATH: (e) => ({ summary: `NTP 服务器 ${s(e['server'])} 返回 Kiss-o'-Death ${s(e['kissCode'])}。`, causes: ['服务器对本客户端限速或拒绝服务。'], fix: '换一个 NTP 服务器或降低查询频率。' }),
+  DNS_TIMEOUT: (e) => ({ summary: `DNS 服务器 ${s(e['server'])} 未在规定时间内应答。`, causes: ['服务器宕机、端口错误或防火墙丢包。'], fix: '检查地址和端口，以及服务器是否在 UDP 和 TCP 上监听。' }),
+  DNS_NETWORK: (e) => ({ summary: `无法连接 DNS 服务器 ${s(e['server'])}（${s(e['error'])}）。`, causes: ['连接被拒绝：该地址没有服务在监听。'], fix: '检查地址和端口。' }),
+  DNS_MALFORMED: (e) => ({ summary: `DNS 报文格式错误：${s(e['reason'])}。`, causes: ['服务器或中间设备有问题。'], fix: '请附上证据报告此问题。' }),
+  DNS_SERVFAIL: (e) => ({ summary: `DNS 服务器 ${s(e['server'])} 返回 SERVFAIL。`, causes: ['服务器无法加载该区域。'], fix: '查看服务器日志。' }),
+  DNS_REFUSED: (e) => ({ summary: `DNS 服务器 ${s(e['server'])} 拒绝了查询。`, causes: ['它不是权威服务器，或不对本客户端开放。'], fix: '检查 `dns.nameservers` / `dns.resolvers`。' }),
+  ZONE_NOT_FOUND: (e) => ({ summary: `找不到 ${s(e['name'])} 所属的区域。`, causes: ['该名称不在解析器所知的任何区域中，或解析器不可达。'], fix: '在服务商配置中设置 `zone:`，或为该区域设置 `dns.nameservers`。' }),
+  NAMESERVERS_NOT_FOUND: (e) => ({ summary: `找不到 ${s(e['zone'] ?? e['name'])} 的权威服务器。`, causes: ['NS 记录无法解析。'], fix: '为该区域设置 `dns.nameservers`。' }),
+  RESOLVER_LYING: (e) => ({ summary: `解析器 ${s(e['resolver'])} 对 ${s(e['name'])} 返回 ${s(e['answered'])}，而权威服务器返回 ${s(e['authoritative'])}。`, causes: ['过滤或改写 DNS 的解析器（路由器、运营商、VPN、分离解析）。'], fix: 'zonekeeper 直接查询权威服务器；DNS-01 和 DDNS 检查不要依赖该解析器。' }),
+  RESOLVER_FAKE_IP: (e) => ({ summary: `解析器 ${s(e['resolver'])} 是 fake-IP 解析器：对 ${s(e['name'])} 返回 ${s(e['answered'])}（198.18.0.0/15）。`, causes: ['代理软件（Clash、Surge、sing-box）的 fake-IP 模式劫持了 DNS。'], fix: 'zonekeeper 直接查询权威服务器；其他工具请把你的域名加入 fake-ip-filter。' }),
+  RESOLVER_NXDOMAIN_REWRITE: (e) => ({ summary: `解析器 ${s(e['resolver'])} 会为不存在的域名编造应答（${s(e['name'])} -> ${s(e['answered'])}）。`, causes: ['运营商或路由器把 NXDOMAIN 劫持到搜索/广告页。'], fix: '换用其他解析器；zonekeeper 不会用它判断生效。' }),
+  RESOLVER_STALE: (e) => ({ summary: `解析器 ${s(e['resolver'])} 仍对 ${s(e['name'])} 返回旧值 ${s(e['answered'])}（TTL ${s(e['ttl'])}），权威服务器已是 ${s(e['authoritative'])}。`, causes: ['解析器缓存了旧值，TTL 到期后会更新。'], fix: 'zonekeeper 无需处理；如需更快生效请调低 TTL。' }),
+  TSIG_BADSIG: (e) => ({ summary: `服务器 ${s(e['server'])} 拒绝了密钥 "${s(e['key'])}" 的 TSIG 签名（BADSIG）：密钥内容错误。`, causes: ['密钥与服务器上的不一致（BIND 先校验签名再校验时间，所以不是时钟问题）。', `算法与服务器不一致（本次使用 ${s(e['algorithm'])}）。`], fix: '从服务器的 key 配置（`key "..." { secret "..."; }`）重新复制密钥，并核对算法。' }),
+  TSIG_BADKEY: (e) => ({ summary: `服务器 ${s(e['server'])} 不认识 TSIG 密钥 "${s(e['key'])}"（${s(e['algorithm'])}，BADKEY）。`, causes: ['密钥名拼写错误，或服务器上该密钥使用其他算法。'], fix: '使用与服务器配置完全一致的密钥名和算法。' }),
+  TSIG_BADTIME: (e) => ({ summary: `校正时钟后服务器 ${s(e['server'])} 仍拒绝时间（BADTIME）。`, causes: ['服务器自身时钟在跳变，或有中间设备重放应答。'], fix: '检查服务器时钟；运行 `zonekeeper clock`。' }),
+  TSIG_RESPONSE_UNSIGNED: (e) => ({ summary: `服务器 ${s(e['server'])} 对已签名的请求返回了未签名的应答。`, causes: ['有其他设备冒充服务器应答。'], fix: '确认该地址是真正的主服务器。' }),
+  TSIG_RESPONSE_INVALID: (e) => ({ summary: `来自 ${s(e['server'])} 的应答签名校验失败。`, causes: ['应答被伪造或损坏，或密钥不匹配。'], fix: '检查密钥和网络路径。' }),
+  UPDATE_REFUSED: (e) => ({ summary: `服务器 ${s(e['server'])} 拒绝更新区域 ${s(e['zone'])}（REFUSED）。`, causes: ['密钥有效，但 update-policy 不允许更新该名称或类型，或区域不是动态区域。'], fix: '在 `update-policy` 中授权（例如 `grant <key> zonesub ANY;`）。' }),
+  UPDATE_NOTAUTH: (e) => ({ summary: `服务器 ${s(e['server'])} 不是 ${s(e['zone'])} 的权威服务器（NOTAUTH）。`, causes: ['区域填错，或该服务器是辅服务器。'], fix: '把更新发往主服务器，并检查 `zone:`。' }),
+  UPDATE_NOTZONE: (e) => ({ summary: `有名称不在区域 ${s(e['zone'])} 内（NOTZONE）。`, causes: ['配置的区域不包含该名称。'], fix: '修正服务商的 `zone:`。' }),
+  UPDATE_FAILED: (e) => ({ summary: `更新失败：${s(e['server'])} 返回 ${s(e['rcode'])}。`, causes: ['服务器无法应用该变更。'], fix: '查看服务器日志。' }),
+  PROVIDER_AUTH: (e) => ({ summary: `服务商拒绝了凭据（${s(e['vendorCode'])}）。`, causes: ['密钥错误或已被吊销。'], fix: '更换凭据。' }),
+  PROVIDER_PERMISSION: (e) => ({ summary: `凭据无权执行此操作（${s(e['vendorCode'])}）。`, causes: ['缺少该区域或记录的权限。'], fix: '授予相应权限。' }),
+  PROVIDER_UNSUPPORTED: (e) => ({ summary: `该服务商不支持 ${s(e['capability'])}。`, causes: ['服务商不支持。'], fix: '换用其他服务商。' }),
+  PROPAGATION_TIMEOUT: (e) => ({ summary: `${s(e['name'])} ${s(e['type'])} 在 ${s(e['timeoutMs'])} 毫秒内未在所有权威服务器生效；滞后的服务器：${s(e['lagging'])}。`, causes: ['辅服务器收不到 NOTIFY 或无法传送区域。', '服务商已接受变更但发布较慢。'], fix: '检查到滞后服务器的区域传送，或调大 --timeout。' }),
+  ABORTED: () => ({ summary: '已取消。', causes: [], fix: '' }),
+  INTERNAL: (e) => ({ summary: `内部错误：${s(e['error'])}`, causes: ['zonekeeper 的缺陷。'], fix: '请附上 --verbose 输出报告此问题。' }),
+};
+
+export const CATALOGUES: Record<Lang, Catalogue> = { en, 'zh-CN': zh };
+
+export function messageFor(lang: Lang, code: ErrorCode, evidence: Evidence): MessageText {
+  return CATALOGUES[lang][code](evidence);
+}

@@ -1,0 +1,131 @@
+/**
+ * Load and validate zonekeeper.yaml. Nothing is contacted while loading: all
+ * problems (unknown keys, bad addresses, invisible characters in secrets,
+ * unresolved references) surface here, before any request is sent.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { AppError } from '../core/errors.ts';
+import type { ServerAddress } from '../dns/context.ts';
+import { normalizeName } from '../dns/names.ts';
+import { parseServerAddress } from '../dns/server-address.ts';
+import { PROVIDER_MANIFESTS, findManifest } from '../providers/registry.ts';
+import type { ProviderManifest } from '../providers/types.ts';
+import { didYouMean } from './did-you-mean.ts';
+import { checkFields, isPlainObject, unknownKey } from './fields.ts';
+import { resolveReferences } from './references.ts';
+
+export interface ProviderEntry {
+  readonly name: string;
+  readonly manifest: ProviderManifest;
+  readonly config: unknown;
+  readonly secrets: readonly string[];
+}
+
+export interface ZkConfig {
+  readonly file?: string;
+  readonly clock: { readonly ntp: readonly ServerAddress[] };
+  /** Resolver entries: "system" or addresses. */
+  readonly resolvers: readonly (ServerAddress | 'system')[];
+  readonly nameservers: ReadonlyMap<string, readonly ServerAddress[]>;
+  readonly dnsTimeoutMs: number;
+  readonly providers: ReadonlyMap<string, ProviderEntry>;
+}
+
+const TOP_LEVEL = ['clock', 'dns', 'providers', 'ddns', 'certificates'];
+
+function invalid(path: string, reason: string, extra: Record<string, string> = {}): AppError {
+  return new AppError('CONFIG_INVALID', { evidence: { path, reason, ...extra } });
+}
+
+function stringList(v: unknown, path: string, env: NodeJS.ProcessEnv): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw invalid(path, 'expected a list');
+  return v.map((x, i) => {
+    if (typeof x !== 'string' && typeof x !== 'number') throw invalid(`${path}[${i}]`, 'expected a string');
+    return resolveReferences(String(x), `${path}[${i}]`, env);
+  });
+}
+
+export interface LoadOptions {
+  /** Config file path; `explicit` says whether the user named it (a missing default file is an empty config). */
+  readonly path: string;
+  readonly explicit: boolean;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export function loadConfig(o: LoadOptions): ZkConfig {
+  let text: string | undefined;
+  try {
+    text = readFileSync(o.path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || o.explicit)
+      throw new AppError('CONFIG_NOT_FOUND', { evidence: { file: o.path, error: (e as NodeJS.ErrnoException).code ?? 'read failed' } });
+  }
+  let doc: unknown = {};
+  if (text !== undefined) {
+    try {
+      doc = parseYaml(text) ?? {};
+    } catch (e) {
+      throw new AppError('CONFIG_INVALID', { evidence: { file: o.path, reason: 'not valid YAML', error: (e as Error).message.split('\n')[0] ?? '' } });
+    }
+  }
+  const config = parseConfig(doc, o.env);
+  return text === undefined ? config : { ...config, file: o.path };
+}
+
+export function parseConfig(doc: unknown, env: NodeJS.ProcessEnv): ZkConfig {
+  if (!isPlainObject(doc)) throw invalid('(top)', 'expected a mapping');
+  for (const key of Object.keys(doc)) if (!TOP_LEVEL.includes(key)) throw unknownKey('', key, TOP_LEVEL);
+
+  const clock = doc['clock'] ?? {};
+  if (!isPlainObject(clock)) throw invalid('clock', 'expected a mapping');
+  for (const key of Object.keys(clock)) if (key !== 'ntp') throw unknownKey('clock', key, ['ntp']);
+  const ntp = stringList(clock['ntp'], 'clock.ntp', env).map((s, i) => parseServerAddress(s, 123, `clock.ntp[${i}]`));
+
+  const dns = doc['dns'] ?? {};
+  if (!isPlainObject(dns)) throw invalid('dns', 'expected a mapping');
+  const dnsKeys = ['resolvers', 'nameservers', 'timeout'];
+  for (const key of Object.keys(dns)) if (!dnsKeys.includes(key)) throw unknownKey('dns', key, dnsKeys);
+  const resolverEntries = dns['resolvers'] === undefined ? ['system'] : stringList(dns['resolvers'], 'dns.resolvers', env);
+  const resolvers = resolverEntries.map((s, i) => (s === 'system' ? ('system' as const) : parseServerAddress(s, 53, `dns.resolvers[${i}]`)));
+  const nameservers = new Map<string, ServerAddress[]>();
+  const ns = dns['nameservers'] ?? {};
+  if (!isPlainObject(ns)) throw invalid('dns.nameservers', 'expected a mapping of zone to servers');
+  for (const [zone, list] of Object.entries(ns)) {
+    const path = `dns.nameservers.${zone}`;
+    nameservers.set(
+      normalizeName(zone),
+      stringList(list, path, env).map((s, i) => parseServerAddress(s, 53, `${path}[${i}]`)),
+    );
+  }
+  const timeout = dns['timeout'] ?? 2000;
+  if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 1) throw invalid('dns.timeout', 'expected milliseconds');
+
+  const providers = new Map<string, ProviderEntry>();
+  const rawProviders = doc['providers'] ?? {};
+  if (!isPlainObject(rawProviders)) throw invalid('providers', 'expected a mapping of name to provider settings');
+  for (const [name, raw] of Object.entries(rawProviders)) {
+    const path = `providers.${name}`;
+    if (!isPlainObject(raw)) throw invalid(path, 'expected a mapping');
+    const type = raw['type'];
+    if (typeof type !== 'string') throw invalid(`${path}.type`, 'required setting missing');
+    const manifest = findManifest(type);
+    if (manifest === undefined) {
+      const suggestion = didYouMean(type, PROVIDER_MANIFESTS.map((m) => m.id));
+      throw new AppError('PROVIDER_TYPE_UNKNOWN', {
+        evidence: { path: `${path}.type`, type, known: PROVIDER_MANIFESTS.map((m) => m.id), ...(suggestion === undefined ? {} : { didYouMean: suggestion }) },
+      });
+    }
+    const checked = checkFields(manifest.fields, raw, path, env, ['type']);
+    let config: unknown;
+    try {
+      config = manifest.parse(checked.values, path);
+    } catch (e) {
+      if (e instanceof AppError) throw new AppError(e.code, { evidence: e.diagnosis.evidence, secrets: checked.secrets, cause: e });
+      throw e;
+    }
+    providers.set(name, { name, manifest, config, secrets: checked.secrets });
+  }
+  return { clock: { ntp }, resolvers, nameservers, dnsTimeoutMs: timeout, providers };
+}

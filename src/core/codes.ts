@@ -1,0 +1,79 @@
+/**
+ * Stable error codes. A published code is never renamed or reused with a new
+ * meaning (undici's rule); add new codes instead. `kind` drives the exit
+ * status: usage and config errors exit 2 (nothing was changed), the rest 1.
+ */
+export const ERROR_CODES = {
+  // usage and configuration: exit 2, nothing sent
+  USAGE: { kind: 'usage' },
+  CONFIG_INVALID: { kind: 'config' },
+  CONFIG_NOT_FOUND: { kind: 'config' },
+  CONFIG_REFERENCE_UNRESOLVED: { kind: 'config' },
+  SECRET_INVISIBLE_CHARACTER: { kind: 'config' },
+  PROVIDER_UNKNOWN: { kind: 'config' },
+  PROVIDER_TYPE_UNKNOWN: { kind: 'config' },
+  NAME_INVALID: { kind: 'usage' },
+  RECORD_INVALID: { kind: 'usage' },
+  // clock
+  CLOCK_UNTRUSTED: { kind: 'clock' },
+  CLOCK_SKEW: { kind: 'clock' },
+  NTP_FAILED: { kind: 'network' },
+  NTP_KISS_OF_DEATH: { kind: 'network' },
+  CLOCK_STATE_WRITE_FAILED: { kind: 'internal' },
+  // DNS transport and discovery
+  DNS_TIMEOUT: { kind: 'network' },
+  DNS_NETWORK: { kind: 'network' },
+  DNS_MALFORMED: { kind: 'network' },
+  DNS_SERVFAIL: { kind: 'network' },
+  DNS_REFUSED: { kind: 'permission' },
+  ZONE_NOT_FOUND: { kind: 'config' },
+  NAMESERVERS_NOT_FOUND: { kind: 'network' },
+  RESOLVER_LYING: { kind: 'finding' },
+  RESOLVER_FAKE_IP: { kind: 'finding' },
+  RESOLVER_NXDOMAIN_REWRITE: { kind: 'finding' },
+  RESOLVER_STALE: { kind: 'finding' },
+  // TSIG / RFC 2136
+  TSIG_BADSIG: { kind: 'auth' },
+  TSIG_BADKEY: { kind: 'auth' },
+  TSIG_BADTIME: { kind: 'clock' },
+  TSIG_RESPONSE_UNSIGNED: { kind: 'auth' },
+  TSIG_RESPONSE_INVALID: { kind: 'auth' },
+  UPDATE_REFUSED: { kind: 'permission' },
+  UPDATE_NOTAUTH: { kind: 'permission' },
+  UPDATE_NOTZONE: { kind: 'config' },
+  UPDATE_FAILED: { kind: 'provider' },
+  // providers in general
+  PROVIDER_AUTH: { kind: 'auth' },
+  PROVIDER_PERMISSION: { kind: 'permission' },
+  PROVIDER_UNSUPPORTED: { kind: 'config' },
+  // propagation
+  PROPAGATION_TIMEOUT: { kind: 'timeout' },
+  // generic
+  ABORTED: { kind: 'aborted' },
+  INTERNAL: { kind: 'internal' },
+} as const satisfies Record<string, { kind: ErrorKind }>;
+
+export type ErrorKind =
+  | 'usage'
+  | 'config'
+  | 'clock'
+  | 'network'
+  | 'auth'
+  | 'permission'
+  | 'provider'
+  | 'timeout'
+  | 'finding'
+  | 'aborted'
+  | 'internal';
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function errorKind(code: ErrorCode): ErrorKind {
+  return ERROR_CODES[code].kind;
+}
+
+/** Exit status for a failure with this code: 2 for bad usage or configuration, else 1. */
+export function exitStatusFor(code: ErrorCode): 1 | 2 {
+  const kind = errorKind(code);
+  return kind === 'usage' || kind === 'config' ? 2 : 1;
+}

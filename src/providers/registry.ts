@@ -1,0 +1,10 @@
+/** Every provider this build knows, from their manifests. */
+import type { ProviderManifest } from './types.ts';
+import { rfc2136Manifest } from './rfc2136/manifest.ts';
+
+export const PROVIDER_MANIFESTS: readonly ProviderManifest<never>[] = [rfc2136Manifest as ProviderManifest<never>];
+
+export function findManifest(idOrAlias: string): ProviderManifest | undefined {
+  const id = idOrAlias.trim().toLowerCase();
+  return PROVIDER_MANIFESTS.find((m) => m.id === id || m.aliases.includes(id)) as ProviderManifest | undefined;
+}
