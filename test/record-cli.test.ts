@@ -183,7 +183,7 @@ describe('bad input: exit 2, a typed error, nothing sent', { concurrency: false 
   const cases: [string, string[], string][] = [
     ['empty label', ['record', 'set', 'a..example.test', 'A', '192.0.2.1'], 'NAME_INVALID'],
     ['64-character label', ['record', 'set', `${'a'.repeat(64)}.example.test`, 'A', '192.0.2.1'], 'NAME_INVALID'],
-    ['254-character name', ['record', 'set', `${Array.from({ length: 6 }, () => 'b'.repeat(40)).join('.')}.${'c'.repeat(6)}.example.test`, 'A', '192.0.2.1'], 'NAME_INVALID'],
+    ['254-character name', ['record', 'set', `${'b'.repeat(63)}.${'b'.repeat(63)}.${'b'.repeat(63)}.${'b'.repeat(49)}.example.test`, 'A', '192.0.2.1'], 'NAME_INVALID'],
     ['* not leftmost', ['record', 'set', 'a.*.example.test', 'A', '192.0.2.1'], 'NAME_INVALID'],
     ['TXT chunk over 255 bytes', ['record', 'set', 't.example.test', 'TXT', 'x'.repeat(256)], 'RECORD_INVALID'],
     ['malformed IPv4', ['record', 'set', 'm.example.test', 'A', '192.0.2.300'], 'RECORD_INVALID'],
@@ -195,6 +195,9 @@ describe('bad input: exit 2, a typed error, nothing sent', { concurrency: false 
   ];
   before(() => {
     writeConfig('badinput');
+  });
+  test('the 254-character case really is 254 characters', () => {
+    assert.equal(cases[2]?.[1][2]?.length, 254);
   });
   for (const [label, args, code] of cases) {
     test(label, async () => {
@@ -208,7 +211,7 @@ describe('bad input: exit 2, a typed error, nothing sent', { concurrency: false 
   }
 
   test('the 253-character name (the longest legal one) is accepted', async () => {
-    const name = `${Array.from({ length: 6 }, () => 'b'.repeat(40)).join('.')}.${'c'.repeat(5)}.example.test`;
+    const name = `${'b'.repeat(63)}.${'b'.repeat(63)}.${'b'.repeat(63)}.${'b'.repeat(48)}.example.test`;
     assert.equal(name.length, 253);
     const r = await run('badinput', ['record', 'set', name, 'A', '192.0.2.84', '--provider', 'lab']);
     assert.equal(r.status, 0, r.stderr);
@@ -238,6 +241,57 @@ describe('propagation that does not complete', { concurrency: false }, () => {
       assert.deepEqual(ev.matched, [`${bed.primary.host}:${bed.primary.port}`]);
     } finally {
       await dead.close();
+    }
+  });
+});
+
+describe('lying resolvers', { concurrency: false }, () => {
+  test('a fake-IP resolver: propagation is still confirmed on the authoritative servers, and the resolver is named', async () => {
+    const { startUnbound } = await import('./harness/unbound.ts');
+    const liar = await startUnbound({ upstream: bed.primary, zones: ['example.test'], mode: 'fake-ip' });
+    try {
+      writeConfig('fakeip', { resolvers: [`${liar.host}:${liar.port}`] });
+      const r = await run('fakeip', ['record', 'set', 'fake.example.test', 'A', '192.0.2.86', '--provider', 'lab']);
+      assert.equal(r.status, 0, r.stderr);
+      const out = r.json as { propagation: { servers: { matched: boolean }[] }; findings: { code: string; evidence: { resolver: string } }[] };
+      assert.ok(out.propagation.servers.length === 2 && out.propagation.servers.every((s) => s.matched));
+      const finding = out.findings.find((f) => f.code === 'RESOLVER_FAKE_IP');
+      assert.ok(finding, JSON.stringify(out.findings));
+      assert.equal(finding.evidence.resolver, `${liar.host}:${liar.port}`);
+      assert.match(r.stderr, new RegExp(`RESOLVER_FAKE_IP.*${liar.host}:${liar.port}`));
+    } finally {
+      await liar.stop();
+    }
+  });
+
+  test('a resolver serving stale data: the change is confirmed, the stale resolver is named', async () => {
+    const { startUnbound } = await import('./harness/unbound.ts');
+    const stale = await startUnbound({ upstream: bed.primary, zones: ['example.test'], mode: 'stale' });
+    try {
+      writeConfig('stale', { resolvers: [`${stale.host}:${stale.port}`] });
+      // Someone asked for the old value through this resolver before the change.
+      assert.deepEqual((await probe(stale.host, stale.port, 'b.example.test', 'A', { rd: true })).answers.map((a) => a.data), ['192.0.2.11']);
+      const r = await run('stale', ['record', 'set', 'b.example.test', 'A', '192.0.2.87', '--provider', 'lab']);
+      assert.equal(r.status, 0, r.stderr);
+      const out = r.json as { findings: { code: string; evidence: { resolver: string } }[] };
+      const finding = out.findings.find((f) => f.code === 'RESOLVER_STALE');
+      assert.ok(finding, JSON.stringify(out.findings));
+      assert.equal(finding.evidence.resolver, `${stale.host}:${stale.port}`);
+    } finally {
+      await stale.stop();
+    }
+  });
+
+  test('an honest resolver: no finding', async () => {
+    const { startUnbound } = await import('./harness/unbound.ts');
+    const honest = await startUnbound({ upstream: bed.primary, zones: ['example.test'], mode: 'honest' });
+    try {
+      writeConfig('honest', { resolvers: [`${honest.host}:${honest.port}`] });
+      const r = await run('honest', ['record', 'set', 'honest.example.test', 'A', '192.0.2.88', '--provider', 'lab']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual((r.json as { findings: unknown[] }).findings, []);
+    } finally {
+      await honest.stop();
     }
   });
 });

@@ -63,8 +63,8 @@ export async function findZone(fqdn: string, ctx: DnsContext): Promise<ZoneInfo>
   const floor = configured?.zone;
   const where: Record<string, EvidenceValue> = floor === undefined ? {} : { configuredZone: floor };
   if (servers.length === 0) throw notFound(name, 'no-servers', where);
-  let candidate: string | undefined = name;
-  while (candidate !== undefined && candidate !== '.' && (floor === undefined || isInZone(candidate, floor))) {
+  const walkable = (n: string | undefined): n is string => n !== undefined && n !== '.' && (floor === undefined || isInZone(n, floor));
+  for (let candidate: string | undefined = name; walkable(candidate); candidate = parentName(candidate)) {
     const r = await askServers(servers, { name: candidate, type: TYPE.SOA }, ctx, { recursionDesired: floor === undefined });
     if (r.rcode !== RCODE.NOERROR && r.rcode !== RCODE.NXDOMAIN)
       throw notFound(name, 'rcode', { ...where, at: candidate, rcode: rcodeName(r.rcode), server: formatServer(r.server) });
@@ -75,7 +75,6 @@ export async function findZone(fqdn: string, ctx: DnsContext): Promise<ZoneInfo>
       return { zone: step.found.zone, soa: step.found, via: r.server };
     }
     if ('referral' in step) throw notFound(name, 'delegated', { ...where, delegation: step.referral, server: formatServer(r.server) });
-    candidate = parentName(candidate);
   }
   throw notFound(name, floor === undefined ? 'no-soa' : 'not-served', where);
 }

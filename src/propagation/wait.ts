@@ -121,7 +121,11 @@ async function waitAt(expected: ExpectedRRset, o: WaitOptions, start: number, de
         }
         if (report.cname !== undefined && o.locate !== undefined) return; // followed below
       } catch (e) {
-        if (signal.aborted) return;
+        if (signal.aborted) {
+          // Cut off by the deadline while waiting for this server's answer.
+          if (timeout.signal.aborted && report.rcode === '') report.error = 'DNS_TIMEOUT';
+          return;
+        }
         report.error = e instanceof AppError ? e.code : 'INTERNAL';
       }
       o.onProgress?.({ kind: 'poll', report });
