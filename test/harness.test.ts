@@ -123,7 +123,7 @@ void test('primary and secondary are distinct servers that both serve every zone
 });
 
 void test('a TXT added with zk-key reaches the secondary; zk-key512 works too', async () => {
-  const before = await bed.serials();
+  const serialsBefore = await bed.serials();
   const r = await nsupdate(bed.primary, ['update add smoke.example.test 60 TXT "hello-harness"'], keyOf(KEY_FULL));
   assert.equal(r.code, 0, r.stderr);
   const r512 = await nsupdate(bed.primary, ['update add smoke512.example.test 60 TXT "via-512"'], keyOf(KEY_FULL_512));
@@ -136,7 +136,7 @@ void test('a TXT added with zk-key reaches the secondary; zk-key512 works too', 
   );
   assert.deepEqual(await txtAt(secondary, 'smoke.example.test'), ['hello-harness']);
   const afterSerials = await bed.serials();
-  assert.ok((afterSerials[0] ?? 0) > (before[0] ?? 0), 'primary serial moved');
+  assert.ok((afterSerials[0] ?? 0) > (serialsBefore[0] ?? 0), 'primary serial moved');
   await bed.waitForSync('example.test');
   assert.match(bed.readLog(), /update: info: .*zk-key.*adding an RR at 'smoke\.example\.test' TXT/);
 });
@@ -283,13 +283,13 @@ void test('faketimeEnv shifts a Node child by the offset; bad offsets throw', as
         err === null ? resolve(Number(out)) : reject(err),
       );
     });
-  const before = Date.now();
+  const startedAt = Date.now();
   const shifted = await childNow(faketimeEnv('+2h'));
-  const after = Date.now();
+  const endedAt = Date.now();
   // The child's clock is 2 h ahead of ours, within the time the spawn took.
-  assert.ok(shifted >= before + 7_200_000 - 1000 && shifted <= after + 7_200_000 + 1000, `${shifted - before} ms ahead`);
+  assert.ok(shifted >= startedAt + 7_200_000 - 1000 && shifted <= endedAt + 7_200_000 + 1000, `${shifted - startedAt} ms ahead`);
   const past = await childNow(faketimeEnv('-400d'));
-  assert.ok(past < before - 399 * 86_400_000);
+  assert.ok(past < startedAt - 399 * 86_400_000);
   assert.throws(() => faketimeEnv('@2020-01-01 00:00:00'));
   assert.throws(() => faketimeEnv('2h'));
 });
