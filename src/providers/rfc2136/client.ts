@@ -100,9 +100,10 @@ export class Rfc2136Client {
     const wire = signed?.wire ?? unsigned;
     const sentSystem = clock.system.now();
     const sentMono = clock.system.monotonicMs();
+    // Over TCP: reliable, so an UPDATE is never retransmitted (and never applied or counted twice).
     const reply = await exchange(this.#o.server, wire, {
       timeoutMs: this.#o.timeoutMs,
-      tcp: wire.length > 512,
+      tcp: true,
       ...(signal === undefined ? {} : { signal }),
     });
     const recvMono = clock.system.monotonicMs();
