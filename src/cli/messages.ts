@@ -4,6 +4,7 @@
  */
 import type { ErrorCode } from '../core/codes.ts';
 import type { Evidence } from '../core/errors.ts';
+import { reasonText } from './reasons.ts';
 
 export type Lang = 'en' | 'zh-CN';
 
@@ -34,8 +35,8 @@ const en: Catalogue = {
   }),
   PROVIDER_UNKNOWN: (e) => ({ summary: `No provider named "${s(e['name'])}" is configured${e['didYouMean'] !== undefined ? ` (did you mean "${s(e['didYouMean'])}"?)` : ''}.`, causes: ['The --provider name does not match a key under `providers:` in the configuration.'], fix: `Use one of: ${s(e['known'])}.` }),
   PROVIDER_TYPE_UNKNOWN: (e) => ({ summary: `Unknown provider type "${s(e['type'])}" at ${s(e['path'])}${e['didYouMean'] !== undefined ? ` (did you mean "${s(e['didYouMean'])}"?)` : ''}.`, causes: ['A typo in `type:`, or a provider this build does not include.'], fix: 'Run `zonekeeper providers` for the types this build knows.' }),
-  NAME_INVALID: (e) => ({ summary: `Invalid domain name "${s(e['name'])}": ${s(e['reason'])}${e['label'] !== undefined ? ` (label "${s(e['label'])}")` : ''}.`, causes: ['Labels must be 1-63 octets, names at most 253 characters, `*` only as the whole leftmost label, letters/digits/hyphen/underscore only.'], fix: 'Correct the name. Nothing was sent.' }),
-  RECORD_INVALID: (e) => ({ summary: `Invalid record value: ${s(e['reason'])}${e['value'] !== undefined ? ` ("${s(e['value'])}")` : ''}.`, causes: ['The value does not fit the record type (an IP that is not one, a TXT string over 255 bytes, an unknown type).'], fix: 'Correct the value; long TXT values are split into quoted strings: "part1" "part2". Nothing was sent.' }),
+  NAME_INVALID: (e) => ({ summary: `Invalid domain name "${s(e['name'])}": ${reasonText('en', e['reason'])}${e['label'] !== undefined ? ` (label "${s(e['label'])}")` : ''}.`, causes: ['Labels must be 1-63 octets, names at most 253 characters, `*` only as the whole leftmost label, letters/digits/hyphen/underscore only.'], fix: 'Correct the name. Nothing was sent.' }),
+  RECORD_INVALID: (e) => ({ summary: `Invalid record value: ${reasonText('en', e['reason'])}${e['value'] !== undefined ? ` ("${s(e['value'])}")` : ''}.`, causes: ['The value does not fit the record type (an IP that is not one, a TXT string over 255 bytes, an unknown type).'], fix: 'Correct the value; long TXT values are split into quoted strings: "part1" "part2". Nothing was sent.' }),
   CLOCK_UNTRUSTED: () => ({ summary: 'The trusted clock has no sample yet.', causes: ['No NTP server, signed DNS answer or HTTP Date has been seen.'], fix: 'Configure `clock.ntp` or run a command that talks to a server.' }),
   CLOCK_SKEW: (e) => ({ summary: `The system clock is off by ${s(e['offsetMs'])} ms.`, causes: ['NTP is not running or is blocked.'], fix: 'zonekeeper corrects for it; fix the system clock too (chrony / systemd-timesyncd).' }),
   CLOCK_STATE_WRITE_FAILED: (e) => ({ summary: `Could not save the clock state in the data directory (${s(e['error'])}).`, causes: ['The data directory is not writable or the disk is full.'], fix: 'Check permissions and free space of --data.' }),
@@ -85,8 +86,8 @@ const zh: Catalogue = {
   SECRET_INVISIBLE_CHARACTER: (e) => ({ summary: `密钥 ${s(e['path'])} 的第 ${s(e['position'])} 个字符（共 ${s(e['length'])} 个，${s(e['where'])}）是 ${s(e['character'])} ${s(e['characterName'])}。`, causes: ['粘贴密钥时带入了多余的空格、换行或不可见字符，服务器会拒绝所有签名（"Unable to verify HMAC"、BADSIG）。'], fix: '删除该字符（重新输入或从控制台重新复制）。未发送任何请求。' }),
   PROVIDER_UNKNOWN: (e) => ({ summary: `没有名为 "${s(e['name'])}" 的服务商配置${e['didYouMean'] !== undefined ? `（是否想写 "${s(e['didYouMean'])}"？）` : ''}。`, causes: ['--provider 与配置中 `providers:` 下的名称不一致。'], fix: `可用：${s(e['known'])}。` }),
   PROVIDER_TYPE_UNKNOWN: (e) => ({ summary: `${s(e['path'])} 的服务商类型 "${s(e['type'])}" 未知${e['didYouMean'] !== undefined ? `（是否想写 "${s(e['didYouMean'])}"？）` : ''}。`, causes: ['`type:` 拼写错误，或本版本不包含该服务商。'], fix: '运行 `zonekeeper providers` 查看支持的类型。' }),
-  NAME_INVALID: (e) => ({ summary: `域名 "${s(e['name'])}" 无效：${s(e['reason'])}${e['label'] !== undefined ? `（标签 "${s(e['label'])}"）` : ''}。`, causes: ['每个标签 1–63 字节，整个域名不超过 253 个字符，`*` 只能是最左侧的完整标签，只允许字母、数字、连字符和下划线。'], fix: '修正域名。未发送任何请求。' }),
-  RECORD_INVALID: (e) => ({ summary: `记录值无效：${s(e['reason'])}${e['value'] !== undefined ? `（"${s(e['value'])}"）` : ''}。`, causes: ['值与记录类型不符（不是合法 IP、TXT 单段超过 255 字节、未知类型）。'], fix: '修正记录值；过长的 TXT 请拆成带引号的多段："part1" "part2"。未发送任何请求。' }),
+  NAME_INVALID: (e) => ({ summary: `域名 "${s(e['name'])}" 无效：${reasonText('zh-CN', e['reason'])}${e['label'] !== undefined ? `（标签 "${s(e['label'])}"）` : ''}。`, causes: ['每个标签 1–63 字节，整个域名不超过 253 个字符，`*` 只能是最左侧的完整标签，只允许字母、数字、连字符和下划线。'], fix: '修正域名。未发送任何请求。' }),
+  RECORD_INVALID: (e) => ({ summary: `记录值无效：${reasonText('zh-CN', e['reason'])}${e['value'] !== undefined ? `（"${s(e['value'])}"）` : ''}。`, causes: ['值与记录类型不符（不是合法 IP、TXT 单段超过 255 字节、未知类型）。'], fix: '修正记录值；过长的 TXT 请拆成带引号的多段："part1" "part2"。未发送任何请求。' }),
   CLOCK_UNTRUSTED: () => ({ summary: '可信时钟尚无任何采样。', causes: ['还没有收到 NTP、已签名的 DNS 应答或 HTTP Date。'], fix: '配置 `clock.ntp`，或先执行一次访问服务器的命令。' }),
   CLOCK_SKEW: (e) => ({ summary: `系统时钟偏差 ${s(e['offsetMs'])} 毫秒。`, causes: ['NTP 未运行或被阻断。'], fix: 'zonekeeper 会自动校正；也请修好系统时钟（chrony / systemd-timesyncd）。' }),
   CLOCK_STATE_WRITE_FAILED: (e) => ({ summary: `无法在数据目录中保存时钟状态（${s(e['error'])}）。`, causes: ['数据目录不可写或磁盘已满。'], fix: '检查 --data 的权限和剩余空间。' }),

@@ -17,26 +17,43 @@ export function typeCode(type: string): number {
   if (known !== undefined) return known;
   const m = /^TYPE(\d{1,5})$/.exec(up);
   if (m !== null && Number(m[1]) <= 0xffff) return Number(m[1]);
-  throw new AppError('RECORD_INVALID', { evidence: { reason: 'unknown record type', type } });
+  throw new AppError('RECORD_INVALID', { evidence: { reason: 'type-unknown', type } });
 }
 
 export function typeName(code: number): string {
   return NAMES_BY_TYPE.get(code) ?? `TYPE${code}`;
 }
 
-function invalid(reason: string, evidence: Record<string, string | number> = {}): AppError {
+/** Why a value was rejected (RECORD_INVALID evidence `reason`); rendered per language by cli/. */
+export type RecordInvalidReason =
+  | 'type-unknown'
+  | 'ipv4-invalid'
+  | 'ipv6-invalid'
+  | 'txt-text-outside-quotes'
+  | 'txt-dangling-escape'
+  | 'txt-unterminated'
+  | 'txt-chunk-too-long'
+  | 'txt-too-long'
+  | 'target-empty'
+  | 'target-invalid'
+  | 'mx-syntax'
+  | 'caa-syntax'
+  | 'type-needs-generic-form'
+  | 'generic-length-mismatch';
+
+function invalid(reason: RecordInvalidReason, evidence: Record<string, string | number> = {}): AppError {
   return new AppError('RECORD_INVALID', { evidence: { reason, ...evidence } });
 }
 
 // ---- IP addresses --------------------------------------------------------
 
 export function ipv4ToBytes(text: string): Buffer {
-  if (!isIPv4(text)) throw invalid('not an IPv4 address', { value: text });
+  if (!isIPv4(text)) throw invalid('ipv4-invalid', { value: text });
   return Buffer.from(text.split('.').map(Number));
 }
 
 export function ipv6ToBytes(text: string): Buffer {
-  if (!isIPv6(text) || text.includes('%')) throw invalid('not an IPv6 address', { value: text });
+  if (!isIPv6(text) || text.includes('%')) throw invalid('ipv6-invalid', { value: text });
   let s = text;
   const out = Buffer.alloc(16);
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
@@ -93,7 +110,7 @@ export function parseTxt(value: string): Buffer[] {
     while (i < value.length) {
       while (value[i] === ' ' || value[i] === '\t') i++;
       if (i >= value.length) break;
-      if (value[i] !== '"') throw invalid('TXT: text outside quotes', { value, position: i });
+      if (value[i] !== '"') throw invalid('txt-text-outside-quotes', { value, position: i });
       i++;
       const bytes: number[] = [];
       let closed = false;
@@ -111,7 +128,7 @@ export function parseTxt(value: string): Buffer[] {
             i += 4;
             continue;
           }
-          if (i + 1 >= value.length) throw invalid('TXT: dangling escape', { value });
+          if (i + 1 >= value.length) throw invalid('txt-dangling-escape', { value });
           for (const b of Buffer.from(value[i + 1] as string, 'utf8')) bytes.push(b);
           i += 2;
           continue;
@@ -121,13 +138,13 @@ export function parseTxt(value: string): Buffer[] {
         for (const b of Buffer.from(s, 'utf8')) bytes.push(b);
         i += s.length;
       }
-      if (!closed) throw invalid('TXT: unterminated quoted string', { value });
+      if (!closed) throw invalid('txt-unterminated', { value });
       chunks.push(Buffer.from(bytes));
     }
   }
   chunks.forEach((c, index) => {
     if (c.length > 255)
-      throw invalid('TXT: character-string longer than 255 octets; split it into quoted strings', {
+      throw invalid('txt-chunk-too-long', {
         value: value.length > 80 ? `${value.slice(0, 77)}...` : value,
         chunk: index,
         length: c.length,
@@ -163,7 +180,7 @@ export function formatTxt(chunks: readonly Uint8Array[]): string {
 function txtToBytes(value: string): Buffer {
   const chunks = parseTxt(value);
   const out = Buffer.concat(chunks.flatMap((c) => [Buffer.from([c.length]), c]));
-  if (out.length > 0xffff) throw invalid('TXT: rdata longer than 65535 octets', { length: out.length });
+  if (out.length > 0xffff) throw invalid('txt-too-long', { length: out.length });
   return out;
 }
 
@@ -184,12 +201,12 @@ function bytesToTxt(b: Uint8Array): string {
 /** Absolute, lower-case target name for CNAME/NS/MX data. */
 function targetToBytes(value: string): Buffer {
   const v = value.trim().toLowerCase();
-  if (v === '' || v === '.') throw invalid('empty target name', { value });
+  if (v === '' || v === '.') throw invalid('target-empty', { value });
   try {
     return encodeName(v.endsWith('.') ? v : `${v}.`);
   } catch (e) {
     const reason = e instanceof AppError ? e.diagnosis.evidence['reason'] : undefined;
-    throw invalid('invalid target name', { value, cause: typeof reason === 'string' ? reason : '' });
+    throw invalid('target-invalid', { value, cause: typeof reason === 'string' ? reason : '' });
   }
 }
 
@@ -215,22 +232,22 @@ export function rdataFromText(type: number, value: string): Buffer {
       return targetToBytes(value);
     case TYPE.MX: {
       const m = /^\s*(\d{1,5})\s+(\S+)\s*$/.exec(value);
-      if (m === null || Number(m[1]) > 0xffff) throw invalid('MX: expected "<preference> <exchange>"', { value });
+      if (m === null || Number(m[1]) > 0xffff) throw invalid('mx-syntax', { value });
       const p = Buffer.alloc(2);
       p.writeUInt16BE(Number(m[1]));
       return Buffer.concat([p, targetToBytes(m[2] as string)]);
     }
     case TYPE.CAA: {
       const m = /^\s*(\d{1,3})\s+([A-Za-z0-9]+)\s+"?(.*?)"?\s*$/.exec(value);
-      if (m === null || Number(m[1]) > 255) throw invalid('CAA: expected "<flags> <tag> <value>"', { value });
+      if (m === null || Number(m[1]) > 255) throw invalid('caa-syntax', { value });
       const tag = Buffer.from(m[2] as string, 'ascii');
       return Buffer.concat([Buffer.from([Number(m[1]), tag.length]), tag, Buffer.from(m[3] as string, 'utf8')]);
     }
     default: {
       const m = /^\\#\s+(\d+)\s*([0-9a-fA-F\s]*)$/.exec(value.trim());
-      if (m === null) throw invalid('unsupported type: use the generic form \\# <length> <hex>', { type: typeName(type), value });
+      if (m === null) throw invalid('type-needs-generic-form', { type: typeName(type), value });
       const b = Buffer.from((m[2] as string).replace(/\s+/g, ''), 'hex');
-      if (b.length !== Number(m[1])) throw invalid('generic rdata length mismatch', { value });
+      if (b.length !== Number(m[1])) throw invalid('generic-length-mismatch', { value });
       return b;
     }
   }

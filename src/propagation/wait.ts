@@ -15,7 +15,7 @@ import type { ExpectedRRset } from '../core/record.ts';
 import type { Clock } from '../clock/clock.ts';
 import { formatServer, type ServerAddress } from '../dns/context.ts';
 import { canonicalValue, typeCode } from '../dns/rdata.ts';
-import { answersFor, query } from '../dns/transport.ts';
+import { answersFor, query, rcodeName } from '../dns/transport.ts';
 import { RCODE, rcodeOf } from '../dns/wire.ts';
 
 export interface ServerReport {
@@ -65,8 +65,6 @@ const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 2000;
 const MAX_CNAME_DEPTH = 8;
 
-const RCODE_NAMES = new Map<number, string>(Object.entries(RCODE).map(([k, v]) => [v, k]));
-
 function isMatch(expected: ExpectedRRset, canonicalExpected: readonly string[], answered: readonly string[], rcode: number): boolean {
   if (rcode !== RCODE.NOERROR && rcode !== RCODE.NXDOMAIN) return false;
   if (expected.absent === true) {
@@ -108,7 +106,7 @@ async function waitAt(expected: ExpectedRRset, o: WaitOptions, start: number, de
         const rcode = rcodeOf(r.message.flags);
         const a = answersFor(r.message, expected.fqdn, type);
         report.answered = a.values.map((v) => canonicalValue(type, v));
-        report.rcode = RCODE_NAMES.get(rcode) ?? String(rcode);
+        report.rcode = rcodeName(rcode);
         delete report.error;
         const target = a.cnameChain.at(-1);
         if (a.values.length === 0 && target !== undefined) report.cname = target;

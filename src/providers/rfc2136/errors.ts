@@ -1,13 +1,10 @@
 /** RFC 2136 / TSIG outcomes -> zonekeeper error codes. */
 import { AppError, type Evidence } from '../../core/errors.ts';
+import { rcodeName } from '../../dns/answers.ts';
 import { RCODE } from '../../dns/wire.ts';
 import { TSIG_ERROR } from '../../signing/tsig.ts';
 
-const RCODE_NAMES = new Map<number, string>(Object.entries(RCODE).map(([k, v]) => [v, k]));
-
-export function rcodeName(rcode: number): string {
-  return RCODE_NAMES.get(rcode) ?? `RCODE${rcode}`;
-}
+export { rcodeName };
 
 /**
  * A TSIG error from the server. BIND checks the key, then the MAC, then the
