@@ -9,13 +9,18 @@ function distance(a: string, b: string): number {
   return (d[a.length] as number[])[b.length] as number;
 }
 
-/** The closest candidate within a small edit distance, for "did you mean" hints. */
+/**
+ * The closest candidate within a small edit distance, for "did you mean"
+ * hints: case is ignored, at most max(2, ⌊length/3⌋) edits, the first
+ * candidate wins a tie, and a candidate that shares nothing with the input
+ * (as many edits as the longer of the two is long) is never suggested.
+ */
 export function didYouMean(input: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(input.length / 3)) + 1;
   for (const c of candidates) {
     const dist = distance(input.toLowerCase(), c.toLowerCase());
-    if (dist < bestD) {
+    if (dist < bestD && dist < Math.max(input.length, c.length)) {
       best = c;
       bestD = dist;
     }

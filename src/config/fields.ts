@@ -15,13 +15,25 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** CONFIG_INVALID for a key not in `known`, with a "did you mean" hint. `path` '' is the top level. */
 export function unknownKey(path: string, key: string, known: readonly string[]): AppError {
   const suggestion = didYouMean(key, known);
   return new AppError('CONFIG_INVALID', {
-    evidence: { path: `${path}.${key}`, reason: 'unknown setting', known: [...known], ...(suggestion === undefined ? {} : { didYouMean: suggestion }) },
+    evidence: { path: path === '' ? key : `${path}.${key}`, reason: 'unknown setting', known: [...known], ...(suggestion === undefined ? {} : { didYouMean: suggestion }) },
   });
 }
 
+const INTEGER = /^\s*[+-]?\d+\s*$/;
+
+/**
+ * Check `raw` against `fields`: unknown keys (with a hint), required fields,
+ * types (an integer may be written as a decimal string or a reference),
+ * enumerations, and invisible characters in secrets. `${env:…}`/`${file:…}`
+ * references in strings are resolved. A secret must be a YAML string: a bare
+ * number would already have lost leading zeros or its notation. Errors are
+ * CONFIG_INVALID, SECRET_INVISIBLE_CHARACTER or CONFIG_REFERENCE_UNRESOLVED,
+ * and never carry a secret.
+ */
 export function checkFields(
   fields: readonly FieldSpec[],
   raw: Record<string, unknown>,
@@ -50,13 +62,16 @@ export function checkFields(
         break;
       }
       case 'integer': {
-        const n = typeof v === 'string' ? Number(resolveReferences(v, p, env)) : v;
-        if (typeof n !== 'number' || !Number.isInteger(n)) throw new AppError('CONFIG_INVALID', { evidence: { path: p, reason: 'expected an integer' } });
+        const text = typeof v === 'string' ? resolveReferences(v, p, env) : undefined;
+        const n = text === undefined ? v : INTEGER.test(text) ? Number(text) : Number.NaN;
+        if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new AppError('CONFIG_INVALID', { evidence: { path: p, reason: 'expected an integer' } });
         values[f.name] = n;
         break;
       }
       case 'string': {
         if (typeof v !== 'string' && typeof v !== 'number') throw new AppError('CONFIG_INVALID', { evidence: { path: p, reason: 'expected a string' } });
+        if (f.secret && typeof v !== 'string')
+          throw new AppError('CONFIG_INVALID', { evidence: { path: p, reason: 'a secret must be a quoted string (YAML read this one as a number)' } });
         const s = resolveReferences(String(v), p, env);
         if (f.secret) {
           const bad = findInvisibleCharacter(s);

@@ -4,6 +4,7 @@
  * unresolved references) surface here, before any request is sent.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { AppError } from '../core/errors.ts';
 import type { ServerAddress } from '../dns/context.ts';
@@ -47,6 +48,17 @@ function stringList(v: unknown, path: string, env: NodeJS.ProcessEnv): string[] 
   });
 }
 
+/**
+ * A DNS server of `dns.resolvers` / `dns.nameservers`: an IP literal, port 53
+ * by default. A host name is refused: looking it up would go through the
+ * system resolver, which these settings exist to bypass.
+ */
+function ipAddress(text: string, path: string): ServerAddress {
+  const a = parseServerAddress(text, 53, path);
+  if (isIP(a.host.split('%')[0] ?? '') === 0) throw invalid(path, 'expected an IP address (host names are not looked up)', { value: text });
+  return a;
+}
+
 export interface LoadOptions {
   /** Config file path; `explicit` says whether the user named it (a missing default file is an empty config). */
   readonly path: string;
@@ -87,16 +99,23 @@ export function parseConfig(doc: unknown, env: NodeJS.ProcessEnv): ZkConfig {
   if (!isPlainObject(dns)) throw invalid('dns', 'expected a mapping');
   const dnsKeys = ['resolvers', 'nameservers', 'timeout'];
   for (const key of Object.keys(dns)) if (!dnsKeys.includes(key)) throw unknownKey('dns', key, dnsKeys);
-  const resolverEntries = dns['resolvers'] === undefined ? ['system'] : stringList(dns['resolvers'], 'dns.resolvers', env);
-  const resolvers = resolverEntries.map((s, i) => (s === 'system' ? ('system' as const) : parseServerAddress(s, 53, `dns.resolvers[${i}]`)));
+  const resolverEntries = dns['resolvers'] === undefined || dns['resolvers'] === null ? ['system'] : stringList(dns['resolvers'], 'dns.resolvers', env);
+  const resolvers = resolverEntries.map((s, i) => (s.trim().toLowerCase() === 'system' ? ('system' as const) : ipAddress(s, `dns.resolvers[${i}]`)));
   const nameservers = new Map<string, ServerAddress[]>();
   const ns = dns['nameservers'] ?? {};
   if (!isPlainObject(ns)) throw invalid('dns.nameservers', 'expected a mapping of zone to servers');
   for (const [zone, list] of Object.entries(ns)) {
     const path = `dns.nameservers.${zone}`;
+    let key: string;
+    try {
+      key = normalizeName(zone);
+    } catch (e) {
+      if (e instanceof AppError) throw invalid(path, 'not a valid zone name', { nameError: String(e.diagnosis.evidence['reason']) });
+      throw e;
+    }
     nameservers.set(
-      normalizeName(zone),
-      stringList(list, path, env).map((s, i) => parseServerAddress(s, 53, `${path}[${i}]`)),
+      key,
+      stringList(list, path, env).map((s, i) => ipAddress(s, `${path}[${i}]`)),
     );
   }
   const timeout = dns['timeout'] ?? 2000;
