@@ -27,6 +27,14 @@ export function usage(reason: string, extra: Record<string, string> = {}): AppEr
   return new AppError('USAGE', { evidence: { reason, ...extra } });
 }
 
+/**
+ * Parse argv (without node and the script). Global flags (`--config`,
+ * `--data`, `--json`, `--lang`, `--verbose`, `-h`/`--help`) may appear
+ * anywhere; `--name=value` and `--name value` are the same; everything after
+ * `--` is a word. Throws USAGE for an unknown option, a valued option without
+ * its value, a value given to a flag, or a `--lang` other than en / zh-CN.
+ * Precedence: flag > env (ZONEKEEPER_CONFIG, ZONEKEEPER_DATA) > default.
+ */
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, defaultLang: Lang): ParsedArgs {
   const words: string[] = [];
   const options = new Map<string, string | true>();
@@ -40,7 +48,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, defau
       options.set('help', true);
       continue;
     }
-    if (!a.startsWith('--') || a === '--') {
+    if (!a.startsWith('--')) {
       words.push(a);
       continue;
     }
@@ -48,7 +56,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, defau
     const name = a.slice(2, eq < 0 ? undefined : eq);
     if (VALUED.has(name)) {
       const value = eq >= 0 ? a.slice(eq + 1) : argv[++i];
-      if (value === undefined) throw usage(`--${name} needs a value`);
+      // "--provider --json" forgot the value; a value that starts with -- must be written --provider=--x.
+      if (value === undefined || (eq < 0 && value.startsWith('--'))) throw usage(`--${name} needs a value`);
       options.set(name, value);
     } else if (BOOLEAN.has(name)) {
       if (eq >= 0) throw usage(`--${name} takes no value`);
@@ -63,11 +72,13 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, defau
   };
   const langOpt = str('lang');
   if (langOpt !== undefined && langOpt !== 'en' && langOpt !== 'zh-CN') throw usage('--lang must be en or zh-CN', { value: langOpt });
-  const configFlag = str('config') ?? env['ZONEKEEPER_CONFIG'];
+  // An empty environment variable counts as unset.
+  const fromEnv = (k: string): string | undefined => (env[k] === '' ? undefined : env[k]);
+  const configFlag = str('config') ?? fromEnv('ZONEKEEPER_CONFIG');
   const global: GlobalOptions = {
     config: configFlag ?? 'zonekeeper.yaml',
     configExplicit: configFlag !== undefined,
-    data: str('data') ?? env['ZONEKEEPER_DATA'] ?? 'data',
+    data: str('data') ?? fromEnv('ZONEKEEPER_DATA') ?? 'data',
     json: options.get('json') === true,
     lang: (langOpt as Lang | undefined) ?? defaultLang,
     verbose: options.get('verbose') === true,

@@ -19,10 +19,22 @@ type Catalogue = Record<ErrorCode, Entry>;
 
 const s = (v: unknown): string => (v === undefined || v === null ? '?' : typeof v === 'string' ? v : JSON.stringify(v));
 
+/** The lagging nameservers of PROPAGATION_TIMEOUT, one "server answers X (error)" each; `answers` is the word in the language. */
+const lagging = (v: unknown, answers: string, sep: string): string =>
+  Array.isArray(v)
+    ? v.map((l: unknown) => (typeof l === 'object' && l !== null && !Array.isArray(l) ? laggingOne(l as Evidence, answers) : s(l))).join(sep)
+    : '?';
+const laggingOne = (l: Evidence, answers: string): string => `${s(l['server'])} ${answers} ${s(l['answered'])}${l['error'] !== undefined ? ` (${s(l['error'])})` : ''}`;
+
+/** The first line of a YAML parser's complaint (line and column), when the file did not parse. */
+const parseError = (e: Evidence): string => (e['error'] !== undefined && e['path'] === undefined ? ` (${s(e['error'])})` : '');
+
+const WHERE_ZH: Record<string, string> = { leading: '开头', trailing: '结尾', inside: '中间' };
+
 const en: Catalogue = {
   USAGE: (e) => ({ summary: `Bad usage: ${s(e['reason'])}`, causes: ['A required argument or option is missing or malformed.'], fix: 'Run `zonekeeper --help` for the syntax.' }),
   CONFIG_INVALID: (e) => ({
-    summary: `Invalid setting ${s(e['path'] ?? e['file'])}: ${s(e['reason'])}${e['didYouMean'] !== undefined ? ` (did you mean "${s(e['didYouMean'])}"?)` : ''}`,
+    summary: `Invalid setting ${s(e['path'] ?? e['file'])}: ${s(e['reason'])}${parseError(e)}${e['didYouMean'] !== undefined ? ` (did you mean "${s(e['didYouMean'])}"?)` : ''}`,
     causes: ['A typo in the configuration file, or a value of the wrong kind.'],
     fix: 'Correct the setting; `zonekeeper config check` validates without sending anything.',
   }),
@@ -70,7 +82,7 @@ const en: Catalogue = {
   PROVIDER_PERMISSION: (e) => ({ summary: `The credentials may not do this (${s(e['vendorCode'])}).`, causes: ['Missing permission for the zone or record.'], fix: 'Grant the permission.' }),
   PROVIDER_UNSUPPORTED: (e) => ({ summary: `The provider cannot ${s(e['capability'])}.`, causes: ['Not supported by this provider.'], fix: 'Use another provider for this.' }),
   PROPAGATION_TIMEOUT: (e) => ({
-    summary: `${s(e['name'])} ${s(e['type'])} did not reach every authoritative server in ${s(e['timeoutMs'])} ms; lagging: ${Array.isArray(e['lagging']) ? e['lagging'].map((l) => (typeof l === 'object' && l !== null && !Array.isArray(l) ? `${s(l['server'])} answers ${s(l['answered'])}${l['error'] !== undefined ? ` (${s(l['error'])})` : ''}` : s(l))).join('; ') : '?'}.`,
+    summary: `${s(e['name'])} ${s(e['type'])} did not reach every authoritative server in ${s(e['timeoutMs'])} ms; lagging: ${lagging(e['lagging'], 'answers', '; ')}.`,
     causes: ['A secondary does not receive NOTIFY or cannot transfer the zone.', 'The provider accepted the change but publishes slowly.'],
     fix: 'Check zone transfer to the lagging servers, or raise --timeout.',
   }),
@@ -80,10 +92,10 @@ const en: Catalogue = {
 
 const zh: Catalogue = {
   USAGE: (e) => ({ summary: `用法错误：${s(e['reason'])}`, causes: ['缺少必需的参数或选项，或格式不对。'], fix: '运行 `zonekeeper --help` 查看用法。' }),
-  CONFIG_INVALID: (e) => ({ summary: `配置项 ${s(e['path'] ?? e['file'])} 无效：${s(e['reason'])}${e['didYouMean'] !== undefined ? `（是否想写 "${s(e['didYouMean'])}"？）` : ''}`, causes: ['配置文件拼写错误，或值的类型不对。'], fix: '修正该配置；`zonekeeper config check` 只校验、不发送任何请求。' }),
+  CONFIG_INVALID: (e) => ({ summary: `配置项 ${s(e['path'] ?? e['file'])} 无效：${s(e['reason'])}${parseError(e)}${e['didYouMean'] !== undefined ? `（是否想写 "${s(e['didYouMean'])}"？）` : ''}`, causes: ['配置文件拼写错误，或值的类型不对。'], fix: '修正该配置；`zonekeeper config check` 只校验、不发送任何请求。' }),
   CONFIG_NOT_FOUND: (e) => ({ summary: `无法读取配置文件 ${s(e['file'])}（${s(e['error'])}）。`, causes: ['--config 路径或 ZONEKEEPER_CONFIG 有误。'], fix: '让 --config 指向存在的文件。' }),
   CONFIG_REFERENCE_UNRESOLVED: (e) => ({ summary: `${s(e['path'])} 引用的 ${s(e['reference'])} 无法读取。`, causes: ['环境变量未设置，或文件不存在/不可读。'], fix: '设置该变量或创建该文件后重试。' }),
-  SECRET_INVISIBLE_CHARACTER: (e) => ({ summary: `密钥 ${s(e['path'])} 的第 ${s(e['position'])} 个字符（共 ${s(e['length'])} 个，${s(e['where'])}）是 ${s(e['character'])} ${s(e['characterName'])}。`, causes: ['粘贴密钥时带入了多余的空格、换行或不可见字符，服务器会拒绝所有签名（"Unable to verify HMAC"、BADSIG）。'], fix: '删除该字符（重新输入或从控制台重新复制）。未发送任何请求。' }),
+  SECRET_INVISIBLE_CHARACTER: (e) => ({ summary: `密钥 ${s(e['path'])} 的第 ${s(e['position'])} 个字符（共 ${s(e['length'])} 个，位于${WHERE_ZH[s(e['where'])] ?? s(e['where'])}）是 ${s(e['character'])} ${s(e['characterName'])}。`, causes: ['粘贴密钥时带入了多余的空格、换行或不可见字符，服务器会拒绝所有签名（"Unable to verify HMAC"、BADSIG）。'], fix: '删除该字符（重新输入或从控制台重新复制）。未发送任何请求。' }),
   PROVIDER_UNKNOWN: (e) => ({ summary: `没有名为 "${s(e['name'])}" 的服务商配置${e['didYouMean'] !== undefined ? `（是否想写 "${s(e['didYouMean'])}"？）` : ''}。`, causes: ['--provider 与配置中 `providers:` 下的名称不一致。'], fix: `可用：${s(e['known'])}。` }),
   PROVIDER_TYPE_UNKNOWN: (e) => ({ summary: `${s(e['path'])} 的服务商类型 "${s(e['type'])}" 未知${e['didYouMean'] !== undefined ? `（是否想写 "${s(e['didYouMean'])}"？）` : ''}。`, causes: ['`type:` 拼写错误，或本版本不包含该服务商。'], fix: '运行 `zonekeeper providers` 查看支持的类型。' }),
   NAME_INVALID: (e) => ({ summary: `域名 "${s(e['name'])}" 无效：${reasonText('zh-CN', e['reason'])}${e['label'] !== undefined ? `（标签 "${s(e['label'])}"）` : ''}。`, causes: ['每个标签 1–63 字节，整个域名不超过 253 个字符，`*` 只能是最左侧的完整标签，只允许字母、数字、连字符和下划线。'], fix: '修正域名。未发送任何请求。' }),
@@ -116,7 +128,7 @@ const zh: Catalogue = {
   PROVIDER_AUTH: (e) => ({ summary: `服务商拒绝了凭据（${s(e['vendorCode'])}）。`, causes: ['密钥错误或已被吊销。'], fix: '更换凭据。' }),
   PROVIDER_PERMISSION: (e) => ({ summary: `凭据无权执行此操作（${s(e['vendorCode'])}）。`, causes: ['缺少该区域或记录的权限。'], fix: '授予相应权限。' }),
   PROVIDER_UNSUPPORTED: (e) => ({ summary: `该服务商不支持 ${s(e['capability'])}。`, causes: ['服务商不支持。'], fix: '换用其他服务商。' }),
-  PROPAGATION_TIMEOUT: (e) => ({ summary: `${s(e['name'])} ${s(e['type'])} 在 ${s(e['timeoutMs'])} 毫秒内未在所有权威服务器生效；滞后的服务器：${s(e['lagging'])}。`, causes: ['辅服务器收不到 NOTIFY 或无法传送区域。', '服务商已接受变更但发布较慢。'], fix: '检查到滞后服务器的区域传送，或调大 --timeout。' }),
+  PROPAGATION_TIMEOUT: (e) => ({ summary: `${s(e['name'])} ${s(e['type'])} 在 ${s(e['timeoutMs'])} 毫秒内未在所有权威服务器生效；滞后的服务器：${lagging(e['lagging'], '返回', '；')}。`, causes: ['辅服务器收不到 NOTIFY 或无法传送区域。', '服务商已接受变更但发布较慢。'], fix: '检查到滞后服务器的区域传送，或调大 --timeout。' }),
   ABORTED: () => ({ summary: '已取消。', causes: [], fix: '' }),
   INTERNAL: (e) => ({ summary: `内部错误：${s(e['error'])}`, causes: ['zonekeeper 的缺陷。'], fix: '请附上 --verbose 输出报告此问题。' }),
 };

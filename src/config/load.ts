@@ -66,6 +66,11 @@ export interface LoadOptions {
   readonly env: NodeJS.ProcessEnv;
 }
 
+/**
+ * Read and validate the config file. A missing file is an empty config when
+ * it is the default one, CONFIG_NOT_FOUND when the user named it; a file that
+ * is not YAML is CONFIG_INVALID (with the parser's line and column).
+ */
 export function loadConfig(o: LoadOptions): ZkConfig {
   let text: string | undefined;
   try {
@@ -79,13 +84,20 @@ export function loadConfig(o: LoadOptions): ZkConfig {
     try {
       doc = parseYaml(text) ?? {};
     } catch (e) {
-      throw new AppError('CONFIG_INVALID', { evidence: { file: o.path, reason: 'not valid YAML', error: (e as Error).message.split('\n')[0] ?? '' } });
+      throw new AppError('CONFIG_INVALID', { evidence: { file: o.path, reason: 'not valid YAML', error: ((e as Error).message.split('\n')[0] ?? '').replace(/:\s*$/, '') } });
     }
   }
   const config = parseConfig(doc, o.env);
   return text === undefined ? config : { ...config, file: o.path };
 }
 
+/**
+ * Validate a parsed YAML document: unknown keys (with "did you mean"),
+ * addresses, provider types and their fields (via the manifests), secrets.
+ * Throws CONFIG_INVALID, CONFIG_REFERENCE_UNRESOLVED,
+ * SECRET_INVISIBLE_CHARACTER or PROVIDER_TYPE_UNKNOWN; secrets never appear
+ * in the evidence. `dns.nameservers` keys are normalised zone names.
+ */
 export function parseConfig(doc: unknown, env: NodeJS.ProcessEnv): ZkConfig {
   if (!isPlainObject(doc)) throw invalid('(top)', 'expected a mapping');
   for (const key of Object.keys(doc)) if (!TOP_LEVEL.includes(key)) throw unknownKey('', key, TOP_LEVEL);
@@ -110,7 +122,8 @@ export function parseConfig(doc: unknown, env: NodeJS.ProcessEnv): ZkConfig {
     try {
       key = normalizeName(zone);
     } catch (e) {
-      if (e instanceof AppError) throw invalid(path, 'not a valid zone name', { nameError: String(e.diagnosis.evidence['reason']) });
+      const reason = e instanceof AppError ? e.diagnosis.evidence['reason'] : undefined;
+      if (typeof reason === 'string') throw invalid(path, 'not a valid zone name', { nameError: reason });
       throw e;
     }
     nameservers.set(

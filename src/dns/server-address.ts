@@ -2,9 +2,13 @@ import { isIP } from 'node:net';
 import { AppError } from '../core/errors.ts';
 import type { ServerAddress } from './context.ts';
 
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+
 /**
  * Parse "host", "host:port", "v6", "[v6]" or "[v6]:port". `path` names the
- * config setting in the error. Host names are kept as given.
+ * config setting in the error. Host names are kept as given; a name whose
+ * last label is all digits is refused (no top-level domain is numeric, so it
+ * is a mistyped IPv4 address). Throws CONFIG_INVALID `{ path, reason, value }`.
  */
 export function parseServerAddress(text: string, defaultPort: number, path: string): ServerAddress {
   const t = text.trim();
@@ -23,8 +27,8 @@ export function parseServerAddress(text: string, defaultPort: number, path: stri
     if (m === null) throw bad('expected host[:port]');
     host = m[1] as string;
     if (m[2] !== undefined) port = Number(m[2]);
-    if (isIP(host) === 0 && !/^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i.test(host))
-      throw bad('not an IP address or host name');
+    // A name whose last label is all digits ("127.0.0.256", "5353") is a mistyped address, not a host name.
+    if (isIP(host) === 0 && (!HOST_NAME.test(host) || /(^|\.)\d+\.?$/.test(host))) throw bad('not an IP address or host name');
   }
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw bad('port out of range 1-65535');
   return { host, port };

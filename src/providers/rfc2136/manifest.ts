@@ -50,10 +50,9 @@ export const rfc2136Manifest: ProviderManifest<Rfc2136Config> = {
 
   parse(raw, path) {
     const server = parseServerAddress(String(raw['server']), 53, `${path}.server`);
-    const out: { -readonly [K in keyof Rfc2136Config]: Rfc2136Config[K] } = {
-      server,
-      timeoutMs: typeof raw['timeout'] === 'number' ? raw['timeout'] : 5000,
-    };
+    const timeoutMs = typeof raw['timeout'] === 'number' ? raw['timeout'] : 5000;
+    if (timeoutMs < 1) throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.timeout`, reason: 'expected a positive number of milliseconds', value: timeoutMs } });
+    const out: { -readonly [K in keyof Rfc2136Config]: Rfc2136Config[K] } = { server, timeoutMs };
     if (typeof raw['zone'] === 'string') out.zone = normalizeName(raw['zone']);
     const tsig = raw['tsig'] as Record<string, unknown> | undefined;
     if (tsig !== undefined) {
