@@ -237,7 +237,7 @@ function report(bed: BindBed, key: TsigKey, list: readonly Scenario[], versions:
     table,
     '',
     'How each row is timed (wall clock, from the first process start to confirmation on every server):',
-    `- zonekeeper CLI: until the \`record set\` process exits 0; it polls each server itself (first poll at once, then 100 ms doubling to 2 s). Process start is included (${CONCURRENCY} at a time on the parallel row).`,
+    `- zonekeeper CLI: until the \`record set\` process exits 0; it polls each server itself (first poll at once, then 50 ms growing by half each time up to 1 s). Process start is included (${CONCURRENCY} at a time on the parallel row).`,
     '- zonekeeper in-process: rfc2136 provider `setRecords` with every record in one call (one UPDATE over TCP), then `waitFor` for each name against both servers, all names in parallel; provider and clock created once beforehand, as in the daemon.',
     `- nsupdate + dig: the update(s), then rounds of one \`dig +short\` per server still lacking a value (asking only for the names it lacks), **${DIG_INTERVAL_MS / 1000} s sleep between dig rounds**, first round at once; processes run one after another, as in a shell script.`,
     `- Peer command lines: \`nsupdate -y ${key.algorithm}:${key.name}:<secret>\` with stdin \`server 127.0.0.1 ${bed.primary.port}\` / \`zone ${ZONE}\` / per record \`update delete <name> A\` + \`update add <name> ${TTL} A <value>\` / \`send\`; then \`dig +short @127.0.0.1 -p <port> <name> A [<name> A …]\` for port ${bed.servers.map((s) => s.port).join(' and ')}.`,

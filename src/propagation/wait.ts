@@ -2,8 +2,9 @@
  * Wait until every authoritative server serves what we expect.
  *
  * Contract: each server is queried directly (no recursion), the first poll
- * goes out at once, later polls back off (100 ms doubling to 2 s). A server
- * that matches is not asked again. When the servers answer with a CNAME at
+ * goes out at once, later polls back off (50 ms, growing by half each time,
+ * up to 1 s, so a server that catches up after T is seen by about 1.5 T +
+ * 50 ms). A server that matches is not asked again. When the servers answer with a CNAME at
  * the name, the target is followed (its own authoritative servers, through
  * `locate`). Resolves with a report per server once all match; rejects with
  * PROPAGATION_TIMEOUT naming the servers that lag and what they answered.
@@ -61,8 +62,9 @@ export interface WaitOptions {
   readonly locate?: (fqdn: string) => Promise<readonly ServerAddress[]>;
 }
 
-const FIRST_BACKOFF_MS = 100;
-const MAX_BACKOFF_MS = 2000;
+const FIRST_BACKOFF_MS = 50;
+const BACKOFF_FACTOR = 1.5;
+const MAX_BACKOFF_MS = 1000;
 const MAX_CNAME_DEPTH = 8;
 
 function isMatch(expected: ExpectedRRset, canonicalExpected: readonly string[], answered: readonly string[], rcode: number): boolean {
@@ -134,7 +136,7 @@ async function waitAt(expected: ExpectedRRset, o: WaitOptions, start: number, de
       } catch {
         return;
       }
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      backoff = Math.min(backoff * BACKOFF_FACTOR, MAX_BACKOFF_MS);
     }
   };
 
