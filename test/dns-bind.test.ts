@@ -6,7 +6,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppError } from '../src/core/errors.ts';
 import type { DnsContext, ServerAddress } from '../src/dns/context.ts';
 import { authoritativeServers } from '../src/dns/authoritative.ts';
 import { answersFor, query } from '../src/dns/transport.ts';
@@ -15,6 +14,7 @@ import { FLAG, RCODE, TYPE } from '../src/dns/wire.ts';
 import { startBind, type BindBed } from './harness/bind.ts';
 import { startUnbound, type UnboundResolver } from './harness/unbound.ts';
 import { freePort } from './harness/ports.ts';
+import { rejectsAppError as rejectsWith } from '../src/core/testing/app-error-assert.ts';
 
 /** Eight 200-octet TXT strings: about 1.7 kB, more than the 1232 octets we advertise over UDP. */
 const BIG_TXT = Array.from({ length: 8 }, (_, i) => `big TXT "${String(i).repeat(200)}"`);
@@ -47,14 +47,6 @@ after(async () => {
 const primary = (): ServerAddress => bed.primary;
 const viaResolver = (): DnsContext => ({ resolvers: [{ host: resolver.host, port: resolver.port }], nameservers: new Map(), timeoutMs: 3000 });
 
-async function rejectsWith(p: Promise<unknown>, code: string, evidence: Record<string, unknown> = {}): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof AppError, String(e));
-    assert.equal(e.code, code, JSON.stringify(e.diagnosis));
-    for (const [k, v] of Object.entries(evidence)) assert.deepEqual(e.diagnosis.evidence[k], v, k);
-    return true;
-  });
-}
 
 void test('query over UDP, TCP and IPv6 gets the authoritative answer from every server', async () => {
   for (const s of bed.servers) {

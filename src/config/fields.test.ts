@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppError, type ErrorCode } from '../core/errors.ts';
 import type { FieldSpec } from '../providers/types.ts';
 import { checkFields, isPlainObject, unknownKey } from './fields.ts';
+import { throwsAppError as fails } from '../core/testing/app-error-assert.ts';
 
 const FIELDS: readonly FieldSpec[] = [
   { name: 'server', type: 'string', required: true, secret: false, description: 'server' },
@@ -27,17 +27,6 @@ const FIELDS: readonly FieldSpec[] = [
 
 const SECRET = 'c2VjcmV0LWtleS1tYXRlcmlhbA==';
 
-function fails(fn: () => unknown, code: ErrorCode, evidence: Record<string, unknown> = {}): AppError {
-  let caught: AppError | undefined;
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof AppError, String(e));
-    assert.equal(e.code, code);
-    for (const [k, v] of Object.entries(evidence)) assert.deepEqual(e.diagnosis.evidence[k], v, k);
-    caught = e;
-    return true;
-  });
-  return caught as AppError;
-}
 
 let dir = '';
 before(() => {

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppError, type ErrorCode } from '../core/errors.ts';
 import type { Rfc2136Config } from '../providers/rfc2136/manifest.ts';
 import { loadConfig, parseConfig } from './load.ts';
+import { throwsAppError as fails } from '../core/testing/app-error-assert.ts';
 
 const SECRET = 'c2VjcmV0LWtleS1tYXRlcmlhbA==';
 
@@ -13,17 +13,6 @@ function lab(extra: Record<string, unknown> = {}, tsig: Record<string, unknown> 
   return { type: 'rfc2136', server: '127.0.0.1:5353', tsig: { name: 'ddns-key', algorithm: 'hmac-sha256', secret: SECRET, ...tsig }, ...extra };
 }
 
-function fails(fn: () => unknown, code: ErrorCode, evidence: Record<string, unknown> = {}): AppError {
-  let caught: AppError | undefined;
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof AppError, String(e));
-    assert.equal(e.code, code, JSON.stringify(e.diagnosis));
-    for (const [k, v] of Object.entries(evidence)) assert.deepEqual(e.diagnosis.evidence[k], v, k);
-    caught = e;
-    return true;
-  });
-  return caught as AppError;
-}
 
 let dir = '';
 before(() => {

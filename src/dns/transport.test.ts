@@ -1,11 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { AppError } from '../core/errors.ts';
 import { answersFor, buildQuery, exchange, query, EDNS_UDP_SIZE } from './transport.ts';
 import { rdataFromText } from './rdata.ts';
 import { CLASS, FLAG, RCODE, TYPE, decodeMessage, encodeMessage, type DecodedMessage, type ResourceRecord } from './wire.ts';
 import { replyTo, startFakeDns, type FakeDnsServer, type FakeHandler, type FakeReply } from './testing/fake-dns-server.ts';
+import { rejectsAppError as rejectsWith } from '../core/testing/app-error-assert.ts';
 
 function a(name: string, ip: string, ttl = 300): ResourceRecord {
   return { name, type: TYPE.A, class: CLASS.IN, ttl, rdata: rdataFromText(TYPE.A, ip) };
@@ -15,14 +15,6 @@ function answer(req: DecodedMessage, ip: string): FakeReply {
   return { bytes: replyTo(req, { answers: [a(req.questions[0]?.name ?? '.', ip)] }) };
 }
 
-function rejectsWith(p: Promise<unknown>, code: string, evidence: Record<string, unknown> = {}): Promise<void> {
-  return assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof AppError, String(e));
-    assert.equal(e.code, code);
-    for (const [k, v] of Object.entries(evidence)) assert.deepEqual(e.diagnosis.evidence[k], v, k);
-    return true;
-  });
-}
 
 /** A loopback port with nothing listening (bound, then released). */
 async function deadPort(host: string): Promise<number> {

@@ -1,11 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppError } from '../core/errors.ts';
 import type { DnsContext, ServerAddress } from './context.ts';
 import { findZone } from './zone.ts';
 import { authoritativeServers } from './authoritative.ts';
 import { startFakeDns, type FakeDnsServer } from './testing/fake-dns-server.ts';
 import { zoneResponder, type FakeRecord } from './testing/zone-responder.ts';
+import { rejectsAppError as rejectsWith } from '../core/testing/app-error-assert.ts';
 
 const ZONES = ['example.test', 'sub.example.test', 'other.test'];
 const RECORDS: FakeRecord[] = [
@@ -44,14 +44,6 @@ function ctx(o: Partial<DnsContext> = {}): DnsContext {
   return { resolvers: [addr(resolver)], nameservers: new Map(), timeoutMs: 2000, ...o };
 }
 
-async function rejectsWith(p: Promise<unknown>, code: string, evidence: Record<string, unknown> = {}): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof AppError, String(e));
-    assert.equal(e.code, code, JSON.stringify(e.diagnosis));
-    for (const [k, v] of Object.entries(evidence)) assert.deepEqual(e.diagnosis.evidence[k], v, k);
-    return true;
-  });
-}
 
 void test('findZone via resolvers: the apex itself, a name in it, a nonexistent deep name', async () => {
   for (const [name, zone] of [
