@@ -5,13 +5,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KEY_FULL, KEY_FULL_512, KEY_TXT_ONLY, startBind, stopBind, type BindBed } from './harness/bind.ts';
 import { runCli, type CliResult } from './harness/cli.ts';
 import { startDnsProxy, type DnsProxy } from './harness/dns-proxy.ts';
 import { probe } from './harness/dns-probe.ts';
+import { startUnbound } from './harness/unbound.ts';
 
 let bed: BindBed;
 let proxy: DnsProxy;
@@ -142,13 +143,12 @@ describe('record set on the real clock', { concurrency: false }, () => {
     assert.equal(errorCode(r), 'TSIG_BADSIG');
     assert.equal(proxy.counts().update, 1);
     assert.match(r.stderr, /secret is wrong/);
-    assert.doesNotMatch(r.stderr, /clock/i.source === '' ? /$^/ : /BADTIME/);
+    assert.doesNotMatch(r.stderr, /BADTIME/);
   });
 
   test('unknown key name: TSIG_BADKEY, exit 1, exactly one UPDATE', async () => {
     writeConfig('badkey');
     const file = join(root, 'badkey.yaml');
-    const { readFileSync } = await import('node:fs');
     writeFileSync(file, readFileSync(file, 'utf8').replace(`name: ${KEY_FULL}`, 'name: no-such-key'));
     proxy.reset();
     const r = await run('badkey', ['record', 'set', 'bad.example.test', 'A', '192.0.2.82', '--provider', 'lab']);
@@ -247,7 +247,6 @@ describe('propagation that does not complete', { concurrency: false }, () => {
 
 describe('lying resolvers', { concurrency: false }, () => {
   test('a fake-IP resolver: propagation is still confirmed on the authoritative servers, and the resolver is named', async () => {
-    const { startUnbound } = await import('./harness/unbound.ts');
     const liar = await startUnbound({ upstream: bed.primary, zones: ['example.test'], mode: 'fake-ip' });
     try {
       writeConfig('fakeip', { resolvers: [`${liar.host}:${liar.port}`] });
@@ -265,7 +264,6 @@ describe('lying resolvers', { concurrency: false }, () => {
   });
 
   test('a resolver serving stale data: the change is confirmed, the stale resolver is named', async () => {
-    const { startUnbound } = await import('./harness/unbound.ts');
     const stale = await startUnbound({ upstream: bed.primary, zones: ['example.test'], mode: 'stale' });
     try {
       writeConfig('stale', { resolvers: [`${stale.host}:${stale.port}`] });
@@ -283,7 +281,6 @@ describe('lying resolvers', { concurrency: false }, () => {
   });
 
   test('an honest resolver: no finding', async () => {
-    const { startUnbound } = await import('./harness/unbound.ts');
     const honest = await startUnbound({ upstream: bed.primary, zones: ['example.test'], mode: 'honest' });
     try {
       writeConfig('honest', { resolvers: [`${honest.host}:${honest.port}`] });

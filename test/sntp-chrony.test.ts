@@ -4,10 +4,14 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CorrectedClock } from '../src/clock/corrected-clock.ts';
 import { querySntp, sampleNtp, type NtpServer } from '../src/clock/sntp.ts';
 import { systemClock } from '../src/clock/system-clock.ts';
 import { startChrony, type Chrony } from './harness/chrony.ts';
+import { runCli } from './harness/cli.ts';
 
 const DAY = 86_400_000;
 const TOLERANCE_MS = 10;
@@ -74,4 +78,24 @@ void test('corrected clock fed by the +2h server alone says the clock is 2 h beh
   assert.ok(Math.abs(clock.offsetMs() - 7_200_000) < TOLERANCE_MS, String(clock.offsetMs()));
   assert.ok(Math.abs(clock.now() - systemClock.now() - 7_200_000) < TOLERANCE_MS);
   assert.equal(clock.trusted, true);
+});
+
+void test('`zonekeeper clock --json` with clock.ntp pointing at a chronyd 2 h ahead reports the offset and the source', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'zk-clock-cli-'));
+  try {
+    const config = join(dir, 'zonekeeper.yaml');
+    writeFileSync(config, `clock:\n  ntp: ["${plus2h.host}:${plus2h.port}"]\n`);
+    const r = await runCli(['--config', config, '--data', join(dir, 'data'), '--json', 'clock']);
+    assert.equal(r.status, 0, r.stderr);
+    const status = r.json as { offsetMs: number; trusted: boolean; basis: { kind: string }; sources: { source: string; kind: string; authenticated: boolean }[] };
+    assert.ok(Math.abs(status.offsetMs - 7_200_000) < TOLERANCE_MS, `offset ${status.offsetMs}`);
+    assert.equal(status.basis.kind, 'ntp');
+    assert.equal(status.trusted, true);
+    assert.deepEqual(
+      status.sources.map((s) => [s.source, s.kind, s.authenticated]),
+      [[`ntp:${plus2h.host}:${plus2h.port}`, 'ntp', false]],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
