@@ -20,8 +20,8 @@ export interface ParsedArgs {
 }
 
 /** Options that take a value; everything else starting with -- is a boolean flag. */
-const VALUED = new Set(['config', 'data', 'lang', 'provider', 'ttl', 'timeout', 'zone', 'reason', 'name', 'ca', 'key']);
-const BOOLEAN = new Set(['json', 'verbose', 'help', 'no-wait', 'all', 'force', 'read-only', 'sync', 'dry-run']);
+const VALUED = new Set(['config', 'data', 'lang', 'provider', 'ttl', 'timeout', 'zone', 'reason', 'name', 'ca', 'key', 'ca-trust', 'email', 'preferred-chain']);
+const BOOLEAN = new Set(['json', 'verbose', 'help', 'no-wait', 'all', 'force', 'read-only', 'sync', 'dry-run', 'reuse-key']);
 
 export function usage(reason: string, extra: Record<string, string> = {}): AppError {
   return new AppError('USAGE', { evidence: { reason, ...extra } });

@@ -9,6 +9,14 @@ commands:
                           delete the given values (all values when none are given)
   record list <zone|fqdn> --provider <name>
                           list the records the provider holds
+  cert issue <domain>... --provider <name> [--ca <preset|URL>] [--ca-trust <pem>] [--key ec256|ec384|rsa2048|rsa3072|rsa4096]
+             [--name <name>] [--email <addr>] [--reuse-key] [--preferred-chain <issuer CN>]
+  cert issue --name <configured certificate>
+                          issue a certificate now through DNS-01 (records cleaned up, even after a crash)
+  cert renew <name> | --all [--force]
+                          renew what is due (ARI window, else a third of the lifetime left)
+  cert list               certificates, expiry, next renewal, ARI window
+  cert revoke <name> [--reason unspecified|keyCompromise|affiliationChanged|superseded|cessationOfOperation]
   clock                   trusted time, offset, every source and its last sample (queries clock.ntp)
   providers               the provider types this build knows and their settings
   config check            validate the configuration; nothing is contacted

@@ -4,6 +4,7 @@ import { AppError, toAppError } from '../core/errors.ts';
 import { exitStatusFor } from '../core/codes.ts';
 import { parseArgs, usage } from './args.ts';
 import type { CommandContext } from './command.ts';
+import { certIssue, certList, certRenew, certRevoke } from './commands/cert.ts';
 import { clockCommand } from './commands/clock.ts';
 import { configCheck } from './commands/config.ts';
 import { providersCommand } from './commands/providers.ts';
@@ -18,6 +19,10 @@ const COMMANDS: Record<string, Handler> = {
   'record set': recordSet,
   'record delete': recordDelete,
   'record list': recordList,
+  'cert issue': certIssue,
+  'cert renew': certRenew,
+  'cert list': certList,
+  'cert revoke': certRevoke,
   clock: clockCommand,
   providers: providersCommand,
   'config check': configCheck,

@@ -1,12 +1,18 @@
 /** What a command needs, built from the global options: config, trusted clock, DNS context, providers. */
 import { readFileSync } from 'node:fs';
 import { AppError } from '../core/errors.ts';
+import { sampleNtp } from '../clock/sntp.ts';
 import { createTrustedClock, type PersistentTrustedClock } from '../clock/trusted-clock.ts';
 import { loadConfig, type ProviderEntry, type ZkConfig } from '../config/load.ts';
 import { didYouMean } from '../config/did-you-mean.ts';
 import type { DnsContext, ServerAddress } from '../dns/context.ts';
 import { parseServerAddress } from '../dns/server-address.ts';
 import type { DnsProvider } from '../providers/types.ts';
+import { createHttpClient } from '../http/client.ts';
+import type { HttpClient } from '../http/types.ts';
+import { openSqliteStore } from '../store/sqlite/open.ts';
+import type { Store } from '../store/store.ts';
+import { join } from 'node:path';
 import type { GlobalOptions } from './args.ts';
 
 export interface Runtime {
@@ -14,6 +20,15 @@ export interface Runtime {
   readonly clock: PersistentTrustedClock;
   readonly dns: DnsContext;
   provider(name: string): { entry: ProviderEntry; provider: DnsProvider };
+  /** The store in `<data>/zonekeeper.db`, opened on first use. */
+  store(): Promise<Store>;
+  readonly http: HttpClient;
+  /**
+   * Take NTP samples from `clock.ntp` (if configured) so the trusted clock
+   * has a fresh, agreeing basis before TLS and signing; failures leave the
+   * clock as it was (untrusted if nothing else vouches for it).
+   */
+  syncClock(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,10 +59,17 @@ export async function openRuntime(g: GlobalOptions, config: ZkConfig): Promise<R
     timeoutMs: config.dnsTimeoutMs,
   };
   const made = new Map<string, DnsProvider>();
+  let store: Promise<Store> | undefined;
+  const http = createHttpClient({ clock: clock.clock, userAgent: 'zonekeeper/0.1' });
   return {
     config,
     clock,
     dns,
+    http,
+    store() {
+      store ??= openSqliteStore(join(g.data, 'zonekeeper.db'));
+      return store;
+    },
     provider(name) {
       const entry = config.providers.get(name);
       if (entry === undefined) {
@@ -62,6 +84,13 @@ export async function openRuntime(g: GlobalOptions, config: ZkConfig): Promise<R
       }
       return { entry, provider };
     },
-    close: () => clock.flush(),
+    async syncClock() {
+      if (config.clock.ntp.length === 0) return;
+      await sampleNtp(config.clock.ntp, { system: clock.clock.system, timeoutMs: 2000, sink: clock.clock }).catch(() => undefined);
+    },
+    async close() {
+      if (store !== undefined) await (await store).close();
+      await clock.flush();
+    },
   };
 }

@@ -49,4 +49,6 @@ export interface TimeSampleSink {
 export interface TrustedClock extends Clock, TimeSampleSink {
   /** The system clock underneath (for computing sample instants). */
   readonly system: Clock;
+  /** Fresh samples of this process agree on the estimate (see corrected-clock.ts). */
+  readonly trusted: boolean;
 }

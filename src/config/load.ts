@@ -15,6 +15,7 @@ import type { ProviderManifest } from '../providers/types.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { checkFields, isPlainObject, unknownKey } from './fields.ts';
 import { resolveReferences } from './references.ts';
+import { parseCertificates, type CertificateEntry } from './certificates.ts';
 
 export interface ProviderEntry {
   readonly name: string;
@@ -31,6 +32,7 @@ export interface ZkConfig {
   readonly nameservers: ReadonlyMap<string, readonly ServerAddress[]>;
   readonly dnsTimeoutMs: number;
   readonly providers: ReadonlyMap<string, ProviderEntry>;
+  readonly certificates: ReadonlyMap<string, CertificateEntry>;
 }
 
 const TOP_LEVEL = ['clock', 'dns', 'providers', 'ddns', 'certificates'];
@@ -159,5 +161,6 @@ export function parseConfig(doc: unknown, env: NodeJS.ProcessEnv): ZkConfig {
     }
     providers.set(name, { name, manifest, config, secrets: checked.secrets });
   }
-  return { clock: { ntp }, resolvers, nameservers, dnsTimeoutMs: timeout, providers };
+  const certificates = parseCertificates(doc['certificates'], [...providers.keys()], env);
+  return { clock: { ntp }, resolvers, nameservers, dnsTimeoutMs: timeout, providers, certificates };
 }

@@ -1,0 +1,193 @@
+/**
+ * The persistent state of zonekeeper: ACME accounts, issued certificates,
+ * ACME orders and the DNS-01 challenge journal.
+ *
+ * One interface, several implementations (SQLite via `node:sqlite` today,
+ * PostgreSQL later), all held to the same contract suite (`contract.ts`).
+ * Every method returns a Promise even where the implementation is
+ * synchronous, so a networked implementation fits the same interface.
+ *
+ * Contracts common to every method:
+ * - Times are epoch milliseconds (safe integers) taken by the caller from the
+ *   trusted clock; the store never reads a clock.
+ * - A write has committed (and, for SQLite, reached the disk) when its Promise
+ *   resolves; a rejected write changed nothing.
+ * - Missing rows read as `undefined` (single) or `[]` (lists), never an error.
+ * - Optional fields that are absent are absent on read too (no `undefined`
+ *   valued keys); saving a record without an optional field clears it.
+ * - List fields (`contact`, `domains`) and diagnoses round-trip exactly:
+ *   same order, same strings, same nested JSON.
+ * - A record that breaks the field rules below is refused with
+ *   STORE_INVALID_RECORD before anything is written.
+ * - Failures are AppErrors: STORE_BUSY (retryable: another process held the
+ *   database longer than the busy timeout), STORE_CORRUPT, STORE_FAILED (I/O,
+ *   disk full), STORE_CLOSED (used after close()).
+ */
+import type { Diagnosis } from '../core/errors.ts';
+
+/**
+ * An ACME account registered with one CA for one contact list. There is at
+ * most one per (directoryUrl, contact as a set): the contact list matches
+ * regardless of order and duplicates.
+ */
+export interface AccountRecord {
+  /** Assigned by the store (random) on the first save; kept by later saves. */
+  readonly id: string;
+  /** The CA's directory URL, exactly as configured. */
+  readonly directoryUrl: string;
+  /** Contact URLs (`mailto:…`) as last saved, order kept; may be empty. */
+  readonly contact: readonly string[];
+  /** The account URL the CA returned (the JWS `kid`). */
+  readonly accountUrl: string;
+  /**
+   * The account private key, PKCS#8 PEM. This is the one field that
+   * encryption at rest will wrap (a later issue); no other field is secret.
+   */
+  readonly keyPem: string;
+  /** The External Account Binding key id used to register, when the CA needed one. */
+  readonly eabKid?: string;
+  /** When first saved; kept by later saves. */
+  readonly createdAt: number;
+}
+
+/** What `saveAccount` takes: an account without the store-assigned id. */
+export type NewAccount = Omit<AccountRecord, 'id'>;
+
+/** ACME order status (RFC 8555 §7.1.6). */
+export type OrderStatus = 'pending' | 'ready' | 'processing' | 'valid' | 'invalid';
+
+/** The certificate currently issued under a name, and its renewal plan. */
+export interface CertificateRecord {
+  /** Unique key: the configured certificate name (or first domain, `*.` → `_wildcard.`). */
+  readonly name: string;
+  /** The identifiers in the order they were requested. */
+  readonly domains: readonly string[];
+  /** The DNS provider's configured name used for DNS-01. */
+  readonly provider: string;
+  /** The CA's directory URL. */
+  readonly ca: string;
+  /** Key type of the certificate's key, as configured (`ec256`, `rsa2048`, …). */
+  readonly keyType: string;
+  readonly notBefore: number;
+  readonly notAfter: number;
+  /** Serial number, lowercase hex without separators. */
+  readonly serial: string;
+  /** ARI CertID of this certificate (base64url(AKI keyIdentifier) "." base64url(serial)). */
+  readonly certId: string;
+  /** The CA's suggested renewal window (ARI); both or neither, start ≤ end. */
+  readonly ariWindowStart?: number;
+  readonly ariWindowEnd?: number;
+  /** Do not ask ARI again before this time (its Retry-After). */
+  readonly ariRetryAfter?: number;
+  /** When the scheduler should next try to renew. */
+  readonly nextRenewalAt: number;
+  /** CertID of the certificate this one replaced (sent as `replaces` in the order). */
+  readonly replacesCertId?: string;
+  /** When this name was last (re)issued successfully. */
+  readonly lastRenewedAt?: number;
+  /** Why the last renewal attempt failed; absent after a success. */
+  readonly lastError?: Diagnosis;
+  /** When first saved; kept by later saves of the same name. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** One ACME order, for history and for resuming after a crash. */
+export interface OrderRecord {
+  /** Unique key: the order URL the CA returned. */
+  readonly orderUrl: string;
+  /** The certificate name the order is for (need not be saved yet: a first issuance). */
+  readonly certificateName: string;
+  readonly status: OrderStatus;
+  /** When first saved; kept by later saves of the same URL. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly finalizedAt?: number;
+  /** Why the order failed. */
+  readonly error?: Diagnosis;
+}
+
+/** Record types the challenge journal holds (DNS-01 uses TXT only). */
+export type JournalRecordType = 'TXT';
+
+/**
+ * One challenge record zonekeeper is about to create, or created and has not
+ * yet deleted, at a DNS provider.
+ *
+ * The journal's contract: the caller adds the entry, and only after
+ * `addJournalEntry` resolves (the entry is committed and on disk) asks the
+ * provider to create the record; it removes the entry only after the
+ * provider confirmed the deletion. So an entry exists from before the record
+ * is created until after it is deleted, and a crash at any point leaves at
+ * worst an entry for a record that does not exist. The janitor deletes the
+ * record of every entry it finds (an idempotent delete) and then the entry.
+ */
+export interface JournalEntry {
+  /** Assigned by the store (random) when added. */
+  readonly id: string;
+  /** The DNS provider's configured name. */
+  readonly provider: string;
+  /** The zone the record is in, absolute, without the trailing dot. */
+  readonly zone: string;
+  /** The record's name relative to the zone (`_acme-challenge.www`; `@` for the apex). */
+  readonly name: string;
+  readonly type: JournalRecordType;
+  /** The record's value (the key authorization digest for DNS-01). */
+  readonly value: string;
+  /** The record's absolute name, without the trailing dot. */
+  readonly fqdn: string;
+  /** The certificate the challenge is for, when there is one. */
+  readonly certificateName?: string;
+  readonly createdAt: number;
+}
+
+/** What `addJournalEntry` takes: an entry without the store-assigned id. */
+export type NewJournalEntry = Omit<JournalEntry, 'id'>;
+
+export interface Store {
+  /** The schema version of the open database (after migrations: the newest this build knows). */
+  schemaVersion(): Promise<number>;
+
+  /** The account for this CA and contact list (compared as a set), or undefined. */
+  findAccount(directoryUrl: string, contact: readonly string[]): Promise<AccountRecord | undefined>;
+  /**
+   * Insert or replace the account for (directoryUrl, contact as a set).
+   * A replacement keeps `id` and `createdAt` and takes every other field
+   * from `a`. Resolves to the record as stored.
+   */
+  saveAccount(a: NewAccount): Promise<AccountRecord>;
+
+  getCertificate(name: string): Promise<CertificateRecord | undefined>;
+  /** Every certificate, ordered by name (byte-wise UTF-8 order). */
+  listCertificates(): Promise<readonly CertificateRecord[]>;
+  /**
+   * Insert or replace the certificate `c.name`. A replacement keeps the stored
+   * `createdAt` and takes every other field from `c` (absent optional fields
+   * are cleared). Resolves to the record as stored.
+   */
+  saveCertificate(c: CertificateRecord): Promise<CertificateRecord>;
+  /** Delete the certificate and every order of that name, in one transaction; false when there was none. */
+  deleteCertificate(name: string): Promise<boolean>;
+
+  /**
+   * Insert or replace the order `o.orderUrl`. A replacement keeps the stored
+   * `createdAt`. Resolves to the record as stored.
+   */
+  saveOrder(o: OrderRecord): Promise<OrderRecord>;
+  /** The orders of a certificate name, oldest first (createdAt, then orderUrl). */
+  listOrders(certificateName: string): Promise<readonly OrderRecord[]>;
+
+  /**
+   * Add a journal entry. When this resolves the entry is committed and
+   * durable (it survives a process crash and, on SQLite, a power loss): only
+   * then may the caller ask the provider to create the record.
+   */
+  addJournalEntry(e: NewJournalEntry): Promise<JournalEntry>;
+  /** Remove an entry after its record was deleted; false when it was already gone (idempotent). */
+  removeJournalEntry(id: string): Promise<boolean>;
+  /** Every entry, oldest first (createdAt, then id). */
+  listJournal(): Promise<readonly JournalEntry[]>;
+
+  /** Release the database. Idempotent; any other call afterwards rejects with STORE_CLOSED. */
+  close(): Promise<void>;
+}
