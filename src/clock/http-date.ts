@@ -90,6 +90,9 @@ export interface RefineHttpDateOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Date.now() and a server's clock tick in whole milliseconds: 1 ms on each side. */
+const WALL_CLOCK_RESOLUTION_MS = 2;
+
 /** Bounds on c = server epoch ms − local monotonic ms. */
 interface Bounds {
   lo: number;
@@ -171,6 +174,8 @@ export async function refineHttpDate(
     systemMs: last.sentSystemMs + lastDelay / 2,
     monoMs,
     delayMs: lastDelay,
-    uncertaintyMs: (bounds.hi - bounds.lo) / 2,
+    // The bounds are exact in monotonic time; tying them to the wall clock adds
+    // the wall clock's 1 ms resolution on our side and on the server's.
+    uncertaintyMs: (bounds.hi - bounds.lo) / 2 + WALL_CLOCK_RESOLUTION_MS,
   };
 }

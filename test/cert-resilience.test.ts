@@ -1,0 +1,106 @@
+/**
+ * Issuance when the CA misbehaves or advises: Pebble rejecting half the
+ * nonces and reusing authorizations, and ARI (RFC 9773) through an in-repo
+ * renewalInfo responder in front of Pebble (Pebble 2.4.0 has no ARI).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KEY_FULL, startBind, stopBind, type BindBed } from './harness/bind.ts';
+import { runCli, type CliResult } from './harness/cli.ts';
+import { startPebble, type PebbleBed } from './harness/pebble.ts';
+import { startAriProxy, type AriProxy } from './harness/ari-responder.ts';
+
+let bed: BindBed;
+let flaky: PebbleBed;
+let plain: PebbleBed;
+let ari: AriProxy;
+let root: string;
+let config: string;
+
+before(async () => {
+  root = mkdtempSync(join(tmpdir(), 'zk-cert-res-'));
+  bed = await startBind({ secondaries: 0 });
+  [flaky, plain] = await Promise.all([
+    startPebble({ dnsServer: bed.primary, nonceReject: 50, authzReuse: 100 }),
+    startPebble({ dnsServer: bed.primary, certValiditySeconds: 90 * 86400 }),
+  ]);
+  ari = await startAriProxy({ pebble: plain, retryAfterSeconds: 0 });
+  const key = bed.keys[KEY_FULL];
+  assert.ok(key);
+  config = join(root, 'zonekeeper.yaml');
+  writeFileSync(
+    config,
+    `dns:\n  resolvers: []\n  nameservers:\n    example.test: ["${bed.primary.host}:${bed.primary.port}"]\nproviders:\n  lab:\n    type: rfc2136\n    server: "${bed.primary.host}:${bed.primary.port}"\n    tsig: { name: ${key.name}, algorithm: ${key.algorithm}, secret: "${key.secret}" }\n`,
+  );
+});
+
+after(async () => {
+  await ari?.stop();
+  await Promise.all([flaky?.stop(), plain?.stop()]);
+  await stopBind(bed);
+  if (root !== undefined) rmSync(root, { recursive: true, force: true });
+});
+
+function cli(data: string, args: string[]): Promise<CliResult> {
+  return runCli(['--config', config, '--data', join(root, data), '--json', ...args], { timeoutMs: 120_000 });
+}
+
+describe('a CA that rejects half the nonces and reuses authorizations', { concurrency: false }, () => {
+  test('issuance succeeds, twice; the second run reuses the valid authorizations', async () => {
+    const args = ['cert', 'issue', 'example.test', '*.example.test', '--provider', 'lab', '--ca', flaky.directoryUrl, '--ca-trust', flaky.tlsCaFile];
+    const first = await cli('flaky', args);
+    assert.equal(first.status, 0, first.stderr);
+    const second = await cli('flaky', [...args, '--force']);
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stderr, /authorization \S+: valid \(reused\)/);
+    // Pebble logs every POST; a rejected nonce shows as the same POST again at once (our retry).
+    assert.match(flaky.readLog(), /POST (\S+) -> calling handler\(\)\n[^\n]* POST \1 -> calling handler\(\)/);
+  });
+});
+
+describe('ARI', { concurrency: false }, () => {
+  interface Listed {
+    name: string;
+    nextRenewalAt: string;
+    ariWindow: { start: string; end: string } | null;
+  }
+  const list = async (): Promise<Listed> => {
+    const r = await cli('ari', ['cert', 'list']);
+    assert.equal(r.status, 0, r.stderr);
+    const c = (r.json as { certificates: Listed[] }).certificates[0];
+    assert.ok(c);
+    return c;
+  };
+  const caArgs = (): string[] => ['--ca', ari.directoryUrl, '--ca-trust', plain.tlsCaFile];
+
+  test('the renewal point lies inside the suggested window; not due before it; renewed with `replaces` once the window opens', async () => {
+    const issued = await cli('ari', ['cert', 'issue', 'a.example.test', '--provider', 'lab', ...caArgs()]);
+    assert.equal(issued.status, 0, issued.stderr);
+    const out = issued.json as { certId: string; serial: string; renewalBasis: string };
+    assert.equal(out.renewalBasis, 'ari');
+    let c = await list();
+    assert.ok(c.ariWindow);
+    const at = Date.parse(c.nextRenewalAt);
+    assert.ok(at >= Date.parse(c.ariWindow.start) && at <= Date.parse(c.ariWindow.end), JSON.stringify(c));
+
+    let r = await cli('ari', ['cert', 'renew', 'a.example.test', ...caArgs()]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual((r.json as { certificates: { renewed: boolean }[] }).certificates.map((x) => x.renewed), [false]);
+    assert.equal(ari.orders.length, 1, 'no new order while not due');
+
+    // The CA moves the window into the past (e.g. a mass revocation): renew now.
+    const now = Date.now();
+    ari.setWindow(out.certId, { start: new Date(now - 2 * 3600_000), end: new Date(now - 3600_000) });
+    r = await cli('ari', ['cert', 'renew', 'a.example.test', ...caArgs()]);
+    assert.equal(r.status, 0, r.stderr);
+    const renewed = (r.json as { certificates: { renewed: boolean; serial: string; replaced: string }[] }).certificates[0];
+    assert.ok(renewed?.renewed);
+    assert.notEqual(renewed.serial, out.serial);
+    assert.equal(ari.orders.at(-1)?.replaces, out.certId);
+    c = await list();
+    assert.ok(Date.parse(c.nextRenewalAt) > now, 'the new certificate has a new plan');
+  });
+});
