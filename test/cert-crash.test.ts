@@ -1,0 +1,94 @@
+/**
+ * Crash safety: `zonekeeper cert issue` killed with SIGKILL at 20 seeded
+ * random moments; after each, a new run issues the certificate and BIND
+ * holds no challenge record of ours.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KEY_FULL, startBind, stopBind, type BindBed } from './harness/bind.ts';
+import { CLI_MAIN, REPO_ROOT, runCli } from './harness/cli.ts';
+import { probe } from './harness/dns-probe.ts';
+import { startPebble, type PebbleBed } from './harness/pebble.ts';
+
+const SEED = 20261122;
+const KILLS = 20;
+
+/** mulberry32: a small seeded PRNG, so a failing moment can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+let bed: BindBed;
+let pebble: PebbleBed;
+let root: string;
+let config: string;
+
+before(async () => {
+  root = mkdtempSync(join(tmpdir(), 'zk-crash-'));
+  bed = await startBind({ secondaries: 0 });
+  pebble = await startPebble({ dnsServer: bed.primary });
+  const key = bed.keys[KEY_FULL];
+  assert.ok(key);
+  config = join(root, 'zonekeeper.yaml');
+  writeFileSync(
+    config,
+    `dns:\n  resolvers: []\n  nameservers:\n    example.test: ["${bed.primary.host}:${bed.primary.port}"]\nproviders:\n  lab:\n    type: rfc2136\n    server: "${bed.primary.host}:${bed.primary.port}"\n    tsig: { name: ${key.name}, algorithm: ${key.algorithm}, secret: "${key.secret}" }\n`,
+  );
+});
+
+after(async () => {
+  await pebble?.stop();
+  await stopBind(bed);
+  if (root !== undefined) rmSync(root, { recursive: true, force: true });
+});
+
+function killedAfter(args: string[], ms: number): Promise<'killed' | 'finished'> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_MAIN, ...args], { cwd: REPO_ROOT, stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.once('error', reject);
+    child.once('exit', (_code, signal) => {
+      clearTimeout(timer);
+      resolve(signal === 'SIGKILL' ? 'killed' : 'finished');
+    });
+  });
+}
+
+async function challengeTxt(): Promise<string[]> {
+  const names = ['_acme-challenge.crash.example.test', '_acme-challenge.example.test'];
+  const out: string[] = [];
+  for (const n of names) for (const a of (await probe(bed.primary.host, bed.primary.port, n, 'TXT')).answers) out.push(`${n} ${a.data}`);
+  return out;
+}
+
+test(`SIGKILL at ${KILLS} seeded moments during issuance: the next run issues and leaves no challenge record`, async () => {
+  const random = seeded(SEED);
+  const data = join(root, 'data');
+  const args = ['--config', config, '--data', data, '--json', 'cert', 'issue', 'crash.example.test', '*.crash.example.test', '--provider', 'lab', '--ca', pebble.directoryUrl, '--ca-trust', pebble.tlsCaFile];
+  // Kill moments are spread over the time one whole issuance takes here (process start included).
+  const started = performance.now();
+  const warm = await runCli(args, { timeoutMs: 120_000 });
+  assert.equal(warm.status, 0, warm.stderr);
+  const spreadMs = performance.now() - started;
+  let killed = 0;
+  for (let i = 0; i < KILLS; i++) {
+    const at = Math.floor(random() * spreadMs);
+    if ((await killedAfter(args, at)) === 'killed') killed++;
+    const r = await runCli(args, { timeoutMs: 120_000 });
+    assert.equal(r.status, 0, `run after a kill at ${at} ms (seed ${SEED}, #${i}): ${r.stderr}`);
+    assert.deepEqual(await challengeTxt(), [], `challenge records left after the kill at ${at} ms (#${i})`);
+  }
+  // Most moments must really interrupt the work, or the test proves nothing.
+  assert.ok(killed >= KILLS * 0.75, `only ${killed} of ${KILLS} runs were killed before finishing (spread ${Math.round(spreadMs)} ms)`);
+});
