@@ -30,6 +30,7 @@ function writeConfig(file: string, extra = ''): void {
       '  nameservers:',
       `    example.test: [${servers}]`,
       `    delegated.test: [${servers}]`,
+      `    caa.test: [${servers}]`,
       'providers:',
       '  lab:',
       '    type: rfc2136',
@@ -72,7 +73,7 @@ async function verifyChain(dir: string): Promise<void> {
 
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'zk-cert-'));
-  bed = await startBind({ secondaries: 1 });
+  bed = await startBind({ secondaries: 1, zones: [{ name: 'caa.test', records: ['@ CAA 0 issue ";"', 'www A 192.0.2.40'] }] });
   pebble = await startPebble({ dnsServer: bed.primary });
   config = join(root, 'zonekeeper.yaml');
   writeConfig(config);
@@ -179,6 +180,17 @@ describe('failures are diagnosed', { concurrency: false }, () => {
     const ev = (r.json as { error: { evidence: Record<string, unknown> } }).error.evidence;
     assert.equal(ev['url'], pebble.directoryUrl);
     assert.match(String(ev['subject']), /localhost/);
+  });
+
+  test('a CAA record that forbids every CA: ACME_CAA before any order, nothing written to DNS', async () => {
+    const r = await cli('caa', ['cert', 'issue', 'www.caa.test', '--provider', 'lab', ...caArgs()]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(errorCode(r), 'ACME_CAA');
+    const ev = (r.json as { error: { evidence: Record<string, unknown> } }).error.evidence;
+    assert.equal(ev['identifier'], 'www.caa.test');
+    assert.match(String(ev['detail']), /caa\.test/);
+    assert.doesNotMatch(r.stderr, /order/);
+    assert.deepEqual((await probe(bed.primary.host, bed.primary.port, '_acme-challenge.www.caa.test', 'TXT')).answers, []);
   });
 
   test('the CA is down: HTTP_CONNECTION', async () => {

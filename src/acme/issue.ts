@@ -18,6 +18,7 @@ import type { ProgressEvent } from '../propagation/wait.ts';
 import type { DnsProvider } from '../providers/types.ts';
 import type { AccountRecord, CertificateRecord, Store } from '../store/store.ts';
 import type { CaConfig } from './cas.ts';
+import { checkCaa } from './caa.ts';
 import { certificateInfo, topIssuerName, type CertificateInfo } from './certinfo.ts';
 import { AcmeClient } from './client.ts';
 import { awaitPropagation, cleanUp, present, type PresentedRecord, type SolverDeps } from './dns01.ts';
@@ -120,6 +121,7 @@ function failedAuthorization(a: Authorization, evidence: Evidence): AppError {
 
 export async function issueCertificate(o: IssueOptions, d: IssueDeps): Promise<IssueResult> {
   const { client, account } = await openAccount(o, d);
+  await checkCaa(o.domains, d.dns, (await client.directory()).meta?.caaIdentities, o.ca.directoryUrl);
   const identifiers = o.domains.map((value) => ({ type: 'dns' as const, value }));
   let created: { url: string; order: Order };
   try {

@@ -51,7 +51,7 @@ export const ERROR_CODES = {
   // ACME
   ACME_RATE_LIMITED: { kind: 'provider' },
   ACME_UNAUTHORIZED: { kind: 'provider' },
-  ACME_CAA: { kind: 'config' },
+  ACME_CAA: { kind: 'provider' },
   ACME_DNS: { kind: 'network' },
   ACME_CONNECTION: { kind: 'network' },
   ACME_MALFORMED: { kind: 'provider' },
