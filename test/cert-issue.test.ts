@@ -139,6 +139,42 @@ describe('cert issue', { concurrency: false }, () => {
   }
 });
 
+describe('configured certificate: PFX, files deploy, hook', { concurrency: false }, () => {
+  test('cert issue --name web writes cert.pfx, copies the files (key 0600) and runs the hook with the paths', async () => {
+    const deployDir = join(root, 'deployed');
+    const hookOut = join(root, 'hook.txt');
+    const webConfig = join(root, 'web.yaml');
+    writeConfig(
+      webConfig,
+      [
+        'certificates:',
+        '  web:',
+        '    domains: [web.example.test]',
+        '    provider: lab',
+        `    ca: { directory: "${pebble.directoryUrl}", trust: "${pebble.tlsCaFile}" }`,
+        '    pfx: { password: "${env:ZK_TEST_PFX}" }',
+        '    deploy:',
+        `      - { type: files, dir: "${deployDir}", mode: "0640" }`,
+        `      - { type: hook, command: 'printf "%s|%s|%s" "$ZONEKEEPER_CERT_NAME" "$ZONEKEEPER_FULLCHAIN_FILE" "$ZONEKEEPER_KEY_FILE" > ${hookOut}' }`,
+      ].join('\n'),
+    );
+    const r = await runCli(['--config', webConfig, '--data', join(root, 'web'), '--json', 'cert', 'issue', '--name', 'web'], {
+      env: { ZK_TEST_PFX: 'pfx-Passw0rd' },
+      timeoutMs: 120_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const out = r.json as Issued & { files: { pfx: string } };
+    const pfxText = execFileSync('openssl', ['pkcs12', '-in', out.files.pfx, '-passin', 'pass:pfx-Passw0rd', '-nokeys']).toString();
+    assert.match(pfxText, /subject=CN ?= ?web\.example\.test/);
+    assert.throws(() => execFileSync('openssl', ['pkcs12', '-in', out.files.pfx, '-passin', 'pass:wrong', '-nokeys'], { stdio: 'pipe' }));
+    assert.equal(statSync(join(deployDir, 'privkey.pem')).mode & 0o777, 0o600);
+    assert.equal(statSync(join(deployDir, 'fullchain.pem')).mode & 0o777, 0o640);
+    assert.equal(readFileSync(join(deployDir, 'fullchain.pem'), 'utf8'), readFileSync(out.files.fullchain, 'utf8'));
+    assert.equal(readFileSync(hookOut, 'utf8'), `web|${out.files.fullchain}|${out.files.privkey}`);
+    assert.ok(!r.stdout.includes('pfx-Passw0rd') && !r.stderr.includes('pfx-Passw0rd'));
+  });
+});
+
 describe('renew, list, revoke', { concurrency: false }, () => {
   test('renew: not due → nothing ordered; --force → a new certificate replacing the old one', async () => {
     let r = await cli('renew', ['cert', 'issue', 'b.example.test', '--provider', 'lab', ...caArgs()]);

@@ -25,6 +25,7 @@ import { awaitPropagation, cleanUp, present, type PresentedRecord, type SolverDe
 import { dns01Value, generateAccountKey, importAccountKey } from './jws.ts';
 import { createCsr, generateCertificateKey, importCertificateKey, type KeyType } from './keys.ts';
 import { writeCertificateFiles, type IssuedFiles } from './outputs.ts';
+import type { PfxOptions } from './pfx.ts';
 import { problemError } from './problems.ts';
 import { planRenewal } from './renewal.ts';
 import type { Authorization, Order } from './types.ts';
@@ -55,6 +56,8 @@ export interface IssueOptions {
   readonly replaces?: string;
   readonly propagationTimeoutMs: number;
   readonly validationTimeoutMs: number;
+  /** Also write `cert.pfx` with this password. */
+  readonly pfx?: PfxOptions;
 }
 
 export interface IssueDeps {
@@ -213,7 +216,7 @@ export async function issueCertificate(o: IssueOptions, d: IssueDeps): Promise<I
   const info = certificateInfo(chain);
   const chainIssuer = topIssuerName(chain);
   d.onProgress?.({ step: 'download', issuer: chainIssuer });
-  const files = await writeCertificateFiles(d.dataDir, o.name, chain, certKey.pem, now());
+  const files = await writeCertificateFiles(d.dataDir, o.name, chain, certKey.pem, now(), o.pfx);
   await d.store.saveOrder({ orderUrl, certificateName: o.name, status: 'valid', createdAt: now(), updatedAt: now(), finalizedAt: now() });
 
   const ari = await client.renewalInfo(info.certId).catch(() => undefined);

@@ -9,6 +9,7 @@ import { mkdir, open, readdir, readlink, rename, rm, symlink } from 'node:fs/pro
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { splitPem } from './certinfo.ts';
+import { writePfx, type PfxOptions } from './pfx.ts';
 
 export interface IssuedFiles {
   readonly dir: string;
@@ -16,6 +17,8 @@ export interface IssuedFiles {
   readonly chain: string;
   readonly fullchain: string;
   readonly privkey: string;
+  /** Present when a PFX was requested. */
+  readonly pfx?: string;
 }
 
 async function writeDurable(path: string, data: string, mode: number): Promise<void> {
@@ -41,7 +44,7 @@ async function syncDir(dir: string): Promise<void> {
 const KEEP_VERSIONS = 3;
 
 /** `nowMs` (trusted clock) names the version so versions sort by age. */
-export async function writeCertificateFiles(dataDir: string, name: string, fullchainPem: string, privateKeyPem: string, nowMs: number): Promise<IssuedFiles> {
+export async function writeCertificateFiles(dataDir: string, name: string, fullchainPem: string, privateKeyPem: string, nowMs: number, pfx?: PfxOptions): Promise<IssuedFiles> {
   const root = join(dataDir, 'certificates');
   const versions = join(root, '.versions', name);
   await mkdir(versions, { recursive: true, mode: 0o700 });
@@ -55,6 +58,7 @@ export async function writeCertificateFiles(dataDir: string, name: string, fullc
   await writeDurable(join(dir, 'cert.pem'), leaf, 0o644);
   await writeDurable(join(dir, 'chain.pem'), chain, 0o644);
   await writeDurable(join(dir, 'fullchain.pem'), leaf + chain, 0o644);
+  if (pfx !== undefined) await writePfx(join(dir, 'cert.pfx'), { cert: join(dir, 'cert.pem'), chain: join(dir, 'chain.pem'), privkey: join(dir, 'privkey.pem') }, pfx);
   await syncDir(dir);
   const link = join(root, name);
   const tmpLink = join(root, `.${name}.${version}.tmp`);
@@ -62,7 +66,8 @@ export async function writeCertificateFiles(dataDir: string, name: string, fullc
   await rename(tmpLink, link);
   await syncDir(root);
   await pruneVersions(versions, version);
-  return { dir: link, cert: join(link, 'cert.pem'), chain: join(link, 'chain.pem'), fullchain: join(link, 'fullchain.pem'), privkey: join(link, 'privkey.pem') };
+  const files = { dir: link, cert: join(link, 'cert.pem'), chain: join(link, 'chain.pem'), fullchain: join(link, 'fullchain.pem'), privkey: join(link, 'privkey.pem') };
+  return pfx === undefined ? files : { ...files, pfx: join(link, 'cert.pfx') };
 }
 
 async function pruneVersions(versions: string, current: string): Promise<void> {

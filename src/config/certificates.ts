@@ -7,6 +7,7 @@ import type { DeployStep } from '../deployers/types.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { isPlainObject, unknownKey } from './fields.ts';
 import { resolveReferences } from './references.ts';
+import { findInvisibleCharacter } from './invisible.ts';
 
 export interface CertificateEntry {
   readonly name: string;
@@ -18,9 +19,10 @@ export interface CertificateEntry {
   readonly email?: string;
   readonly preferredChain?: string;
   readonly deploy: readonly DeployStep[];
+  readonly pfx?: { readonly password: string; readonly legacy: boolean };
 }
 
-const KEYS = ['domains', 'provider', 'ca', 'key', 'reuseKey', 'email', 'preferredChain', 'deploy'];
+const KEYS = ['domains', 'provider', 'ca', 'key', 'reuseKey', 'email', 'preferredChain', 'deploy', 'pfx'];
 
 function invalid(path: string, reason: string, extra: Record<string, string | string[]> = {}): AppError {
   return new AppError('CONFIG_INVALID', { evidence: { path, reason, ...extra } });
@@ -73,6 +75,16 @@ function parseDeploy(v: unknown, path: string, env: NodeJS.ProcessEnv): DeploySt
   });
 }
 
+function parsePfx(v: unknown, path: string, env: NodeJS.ProcessEnv): { password: string; legacy: boolean } {
+  if (!isPlainObject(v)) throw invalid(path, 'expected { password, legacy }');
+  for (const k of Object.keys(v)) if (!['password', 'legacy'].includes(k)) throw unknownKey(path, k, ['password', 'legacy']);
+  const password = str(v['password'], `${path}.password`, env);
+  const bad = findInvisibleCharacter(password);
+  if (bad !== undefined)
+    throw new AppError('SECRET_INVISIBLE_CHARACTER', { evidence: { path: `${path}.password`, character: bad.codePoint, characterName: bad.name, position: bad.position, length: bad.length, where: bad.where } });
+  return { password, legacy: v['legacy'] === true };
+}
+
 export function parseCertificates(raw: unknown, providers: readonly string[], env: NodeJS.ProcessEnv): Map<string, CertificateEntry> {
   const out = new Map<string, CertificateEntry>();
   if (raw === undefined || raw === null) return out;
@@ -103,6 +115,7 @@ export function parseCertificates(raw: unknown, providers: readonly string[], en
       ...(c['email'] === undefined ? {} : { email: str(c['email'], `${path}.email`, env) }),
       ...(c['preferredChain'] === undefined ? {} : { preferredChain: str(c['preferredChain'], `${path}.preferredChain`, env) }),
       deploy: parseDeploy(c['deploy'], `${path}.deploy`, env),
+      ...(c['pfx'] === undefined ? {} : { pfx: parsePfx(c['pfx'], `${path}.pfx`, env) }),
     });
   }
   return out;

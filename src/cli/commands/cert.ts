@@ -104,6 +104,10 @@ interface Target {
   readonly entry?: CertificateEntry;
 }
 
+function pfxOf(t: Target): { pfx: NonNullable<CertificateEntry['pfx']> } | Record<string, never> {
+  return t.entry?.pfx === undefined ? {} : { pfx: t.entry.pfx };
+}
+
 async function issueTarget(ctx: CommandContext, rt: Runtime, t: Target, replaces?: string): Promise<IssueResult> {
   const { provider } = rt.provider(t.providerName);
   const result = await issueCertificate(
@@ -120,6 +124,7 @@ async function issueTarget(ctx: CommandContext, rt: Runtime, t: Target, replaces
       ...(replaces === undefined ? {} : { replaces }),
       propagationTimeoutMs: PROPAGATION_TIMEOUT_MS,
       validationTimeoutMs: VALIDATION_TIMEOUT_MS,
+      ...pfxOf(t),
     },
     {
       http: rt.http,
