@@ -5,6 +5,7 @@
  * print a table; nothing here asserts on time (tests never do). Each
  * benchmark stops everything it started, also when it fails.
  */
+import { benchIssue } from './issue.ts';
 import { benchRecord } from './record.ts';
 
 type Bench = (args: readonly string[]) => Promise<void>;
@@ -12,6 +13,7 @@ type Bench = (args: readonly string[]) => Promise<void>;
 /** Benchmark name → runner. Later issues add `ddns` and `acme`. */
 const BENCHES: Readonly<Record<string, Bench>> = {
   record: benchRecord,
+  issue: benchIssue,
 };
 
 function usage(): string {
