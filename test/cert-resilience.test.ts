@@ -5,12 +5,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KEY_FULL, startBind, stopBind, type BindBed } from './harness/bind.ts';
 import { runCli, type CliResult } from './harness/cli.ts';
-import { startPebble, type PebbleBed } from './harness/pebble.ts';
+import { newEabKey, startPebble, type PebbleBed } from './harness/pebble.ts';
 import { startAriProxy, type AriProxy } from './harness/ari-responder.ts';
 
 let bed: BindBed;
@@ -102,5 +104,51 @@ describe('ARI', { concurrency: false }, () => {
     assert.equal(ari.orders.at(-1)?.replaces, out.certId);
     c = await list();
     assert.ok(Date.parse(c.nextRenewalAt) > now, 'the new certificate has a new plan');
+  });
+});
+
+describe('EAB and preferred chains', { concurrency: false }, () => {
+  let eabPebble: PebbleBed;
+  const hmacKey = newEabKey();
+  before(async () => {
+    eabPebble = await startPebble({ dnsServer: bed.primary, alternateRoots: 1, eab: { 'kid-1': hmacKey } });
+  });
+  after(async () => {
+    await eabPebble?.stop();
+  });
+
+  const configWith = (name: string, entry: string[]): string => {
+    const file = join(root, `${name}.yaml`);
+    writeFileSync(file, `${readFileSync(config, 'utf8')}certificates:\n${entry.map((l) => `  ${l}`).join('\n')}\n`);
+    return file;
+  };
+  const ca = (eab: boolean): string =>
+    `    ca: { directory: "${eabPebble.directoryUrl}", trust: "${eabPebble.tlsCaFile}"${eab ? `, eab: { kid: kid-1, hmacKey: "${hmacKey}" }` : ''} }`;
+
+  test('a CA that requires EAB: without a binding ACME_EAB_REQUIRED (exit 2); with it, issued', async () => {
+    let file = configWith('no-eab', ['eab:', '    domains: [eab.example.test]', '    provider: lab', ca(false)]);
+    let r = await runCli(['--config', file, '--data', join(root, 'eab'), '--json', 'cert', 'issue', '--name', 'eab'], { timeoutMs: 120_000 });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal((r.json as { error: { code: string } }).error.code, 'ACME_EAB_REQUIRED');
+    file = configWith('eab', ['eab:', '    domains: [eab.example.test]', '    provider: lab', ca(true)]);
+    r = await runCli(['--config', file, '--data', join(root, 'eab'), '--json', 'cert', 'issue', '--name', 'eab'], { timeoutMs: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  test('preferredChain picks the alternate chain whose top issuer has that name; without it, the default chain', async () => {
+    const roots = await eabPebble.roots();
+    assert.equal(roots.length, 2);
+    const cnOf = (pem: string): string => /CN=([^\n]+)/.exec(new X509Certificate(pem).subject)?.[1]?.trim() ?? '';
+    for (const index of [0, 1]) {
+      const preferred = index === 1 ? [`    preferredChain: "${cnOf(roots[1] as string)}"`] : [];
+      const file = configWith(`chain${index}`, [`chain${index}:`, `    domains: [chain${index}.example.test]`, '    provider: lab', ca(true), ...preferred]);
+      const r = await runCli(['--config', file, '--data', join(root, `chain${index}`), '--json', 'cert', 'issue', '--name', `chain${index}`], { timeoutMs: 120_000 });
+      assert.equal(r.status, 0, r.stderr);
+      const out = r.json as { issuer: string; files: { chain: string; cert: string } };
+      assert.equal(out.issuer, cnOf(roots[index] as string));
+      const rootFile = join(root, `root${index}.pem`);
+      writeFileSync(rootFile, roots[index] as string);
+      assert.match(execFileSync('openssl', ['verify', '-CAfile', rootFile, '-untrusted', out.files.chain, out.files.cert]).toString(), /: OK/);
+    }
   });
 });
