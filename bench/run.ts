@@ -10,7 +10,7 @@ import { benchRecord } from './record.ts';
 
 type Bench = (args: readonly string[]) => Promise<void>;
 
-/** Benchmark name → runner. Later issues add `ddns` and `acme`. */
+/** Benchmark name → runner. */
 const BENCHES: Readonly<Record<string, Bench>> = {
   record: benchRecord,
   issue: benchIssue,

@@ -116,6 +116,16 @@ describe('cert issue', { concurrency: false }, () => {
     assert.deepEqual(await challengeRecordsLeft(), []);
   });
 
+  test('a TXT value someone else keeps at _acme-challenge stays; only ours is removed', async () => {
+    let r = await cli('foreign', ['record', 'set', '_acme-challenge.f.example.test', 'TXT', 'not-ours', '--provider', 'lab']);
+    assert.equal(r.status, 0, r.stderr);
+    r = await cli('foreign', ['cert', 'issue', 'f.example.test', '--provider', 'lab', ...caArgs()]);
+    assert.equal(r.status, 0, r.stderr);
+    await bed.waitForSync('example.test');
+    for (const s of bed.servers)
+      assert.deepEqual((await probe(s.host, s.port, '_acme-challenge.f.example.test', 'TXT')).answers.map((a) => a.data), ['not-ours']);
+  });
+
   test('five names in one certificate', async () => {
     const names = ['a.example.test', 'b.example.test', 'c.example.test', 'd.example.test', 'example.test'];
     const r = await cli('five', ['cert', 'issue', ...names, '--provider', 'lab', '--name', 'five', ...caArgs()]);
