@@ -6,10 +6,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KEY_FULL, startBind, stopBind, type BindBed } from './harness/bind.ts';
+import { startBind, stopBind, type BindBed } from './harness/bind.ts';
+import { writeLabConfig } from './harness/zk-config.ts';
 import { CLI_MAIN, REPO_ROOT, runCli } from './harness/cli.ts';
 import { probe } from './harness/dns-probe.ts';
 import { startPebble, type PebbleBed } from './harness/pebble.ts';
@@ -38,13 +39,7 @@ before(async () => {
   root = mkdtempSync(join(tmpdir(), 'zk-crash-'));
   bed = await startBind({ secondaries: 0 });
   pebble = await startPebble({ dnsServer: bed.primary });
-  const key = bed.keys[KEY_FULL];
-  assert.ok(key);
-  config = join(root, 'zonekeeper.yaml');
-  writeFileSync(
-    config,
-    `dns:\n  resolvers: []\n  nameservers:\n    example.test: ["${bed.primary.host}:${bed.primary.port}"]\nproviders:\n  lab:\n    type: rfc2136\n    server: "${bed.primary.host}:${bed.primary.port}"\n    tsig: { name: ${key.name}, algorithm: ${key.algorithm}, secret: "${key.secret}" }\n`,
-  );
+  config = writeLabConfig(join(root, 'zonekeeper.yaml'), bed);
 });
 
 after(async () => {

@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KEY_FULL, startBind, stopBind, type BindBed } from './harness/bind.ts';
+import { startBind, stopBind, type BindBed } from './harness/bind.ts';
+import { writeLabConfig } from './harness/zk-config.ts';
 import { runCli, type CliResult } from './harness/cli.ts';
 import { probe } from './harness/dns-probe.ts';
 import { startPebble, type PebbleBed } from './harness/pebble.ts';
@@ -19,26 +20,7 @@ let root: string;
 let config: string;
 
 function writeConfig(file: string, extra = ''): void {
-  const key = bed.keys[KEY_FULL];
-  assert.ok(key);
-  const servers = bed.servers.map((s) => JSON.stringify(`${s.host}:${s.port}`)).join(', ');
-  writeFileSync(
-    file,
-    [
-      'dns:',
-      '  resolvers: []',
-      '  nameservers:',
-      `    example.test: [${servers}]`,
-      `    delegated.test: [${servers}]`,
-      `    caa.test: [${servers}]`,
-      'providers:',
-      '  lab:',
-      '    type: rfc2136',
-      `    server: "${bed.primary.host}:${bed.primary.port}"`,
-      `    tsig: { name: ${key.name}, algorithm: ${key.algorithm}, secret: "${key.secret}" }`,
-      extra,
-    ].join('\n'),
-  );
+  writeLabConfig(file, bed, { extra });
 }
 
 function cli(data: string, args: string[], opts: { config?: string } = {}): Promise<CliResult> {

@@ -10,7 +10,8 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KEY_FULL, startBind, stopBind, type BindBed } from './harness/bind.ts';
+import { startBind, stopBind, type BindBed } from './harness/bind.ts';
+import { writeLabConfig } from './harness/zk-config.ts';
 import { runCli, type CliResult } from './harness/cli.ts';
 import { newEabKey, startPebble, type PebbleBed } from './harness/pebble.ts';
 import { startAriProxy, type AriProxy } from './harness/ari-responder.ts';
@@ -30,13 +31,7 @@ before(async () => {
     startPebble({ dnsServer: bed.primary, certValiditySeconds: 90 * 86400 }),
   ]);
   ari = await startAriProxy({ pebble: plain, retryAfterSeconds: 0 });
-  const key = bed.keys[KEY_FULL];
-  assert.ok(key);
-  config = join(root, 'zonekeeper.yaml');
-  writeFileSync(
-    config,
-    `dns:\n  resolvers: []\n  nameservers:\n    example.test: ["${bed.primary.host}:${bed.primary.port}"]\nproviders:\n  lab:\n    type: rfc2136\n    server: "${bed.primary.host}:${bed.primary.port}"\n    tsig: { name: ${key.name}, algorithm: ${key.algorithm}, secret: "${key.secret}" }\n`,
-  );
+  config = writeLabConfig(join(root, 'zonekeeper.yaml'), bed);
 });
 
 after(async () => {

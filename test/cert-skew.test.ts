@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KEY_FULL, startBind, stopBind, type BindBed } from './harness/bind.ts';
+import { startBind, stopBind, type BindBed } from './harness/bind.ts';
+import { writeLabConfig } from './harness/zk-config.ts';
 import { startChrony, type Chrony } from './harness/chrony.ts';
 import { runCli } from './harness/cli.ts';
 import { freePort } from './harness/ports.ts';
@@ -23,14 +24,7 @@ let chrony: Chrony;
 let root: string;
 
 function writeConfig(name: string, ntp: string): string {
-  const key = bed.keys[KEY_FULL];
-  assert.ok(key);
-  const file = join(root, `${name}.yaml`);
-  writeFileSync(
-    file,
-    `clock:\n  ntp: ["${ntp}"]\ndns:\n  resolvers: []\n  nameservers:\n    example.test: ["${bed.primary.host}:${bed.primary.port}"]\nproviders:\n  lab:\n    type: rfc2136\n    server: "${bed.primary.host}:${bed.primary.port}"\n    tsig: { name: ${key.name}, algorithm: ${key.algorithm}, secret: "${key.secret}" }\n`,
-  );
-  return file;
+  return writeLabConfig(join(root, `${name}.yaml`), bed, { ntp: [ntp] });
 }
 
 before(async () => {

@@ -1,0 +1,36 @@
+import { writeFileSync } from 'node:fs';
+import { KEY_FULL, type BindBed } from './bind.ts';
+
+export interface LabConfigOptions {
+  /** `clock.ntp` entries ("host:port"). */
+  readonly ntp?: readonly string[];
+  /** YAML appended as is (e.g. a `certificates:` section). */
+  readonly extra?: string;
+}
+
+/**
+ * A zonekeeper.yaml for the test bed: every zone of the bed served by all its
+ * servers (named explicitly, so nothing asks the machine's resolver), and
+ * an rfc2136 provider `lab` on the primary with the full-access TSIG key.
+ */
+export function writeLabConfig(file: string, bed: BindBed, o: LabConfigOptions = {}): string {
+  const key = bed.keys[KEY_FULL];
+  if (key === undefined) throw new Error('the bed has no full-access key');
+  const servers = bed.servers.map((s) => JSON.stringify(`${s.host}:${s.port}`)).join(', ');
+  const lines = [
+    ...(o.ntp === undefined ? [] : ['clock:', `  ntp: [${o.ntp.map((n) => JSON.stringify(n)).join(', ')}]`]),
+    'dns:',
+    '  resolvers: []',
+    '  nameservers:',
+    ...bed.zones.map((z) => `    ${z}: [${servers}]`),
+    'providers:',
+    '  lab:',
+    '    type: rfc2136',
+    `    server: "${bed.primary.host}:${bed.primary.port}"`,
+    `    tsig: { name: ${key.name}, algorithm: ${key.algorithm}, secret: "${key.secret}" }`,
+    ...(o.extra === undefined ? [] : [o.extra]),
+    '',
+  ];
+  writeFileSync(file, lines.join('\n'));
+  return file;
+}
