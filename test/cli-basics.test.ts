@@ -13,7 +13,7 @@ import { runCli, type CliResult } from './harness/cli.ts';
 
 const SECRET = 'c2VjcmV0LWtleS1tYXRlcmlhbA==';
 const CJK = /[\u3400-\u9fff]/;
-/** Every command this build dispatches (src/cli/main.ts), as help must list them. */
+/** Every command this build dispatches (src/cli/cli.ts), as help must list them. */
 const COMMANDS = ['record set', 'record delete', 'record list', 'clock', 'providers', 'config check', 'run'];
 
 let dir = '';

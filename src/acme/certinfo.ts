@@ -1,7 +1,6 @@
 /** Facts about an issued certificate: validity, serial, names, the ARI certificate id. */
 import { X509Certificate } from 'node:crypto';
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
+import { authorityKeyIdentifier, certExtensions } from '../http/cert-extensions.ts';
 import { AppError } from '../core/errors.ts';
 
 export interface CertificateInfo {
@@ -25,9 +24,13 @@ export function certificateInfo(pem: string): CertificateInfo {
   const first = splitPem(pem)[0];
   if (first === undefined) throw new AppError('ACME_RESPONSE_INVALID', { evidence: { reason: 'no certificate in PEM' } });
   const c = new X509Certificate(first);
-  const p = new x509.X509Certificate(first);
-  const aki = p.getExtension(x509.AuthorityKeyIdentifierExtension);
-  if (aki?.keyId === undefined) throw new AppError('ACME_RESPONSE_INVALID', { evidence: { reason: 'certificate without Authority Key Identifier' } });
+  let aki: Uint8Array | undefined;
+  try {
+    aki = authorityKeyIdentifier(certExtensions(c.raw));
+  } catch {
+    aki = undefined;
+  }
+  if (aki === undefined) throw new AppError('ACME_RESPONSE_INVALID', { evidence: { reason: 'certificate without Authority Key Identifier' } });
   const serialHex = c.serialNumber.length % 2 === 0 ? c.serialNumber : `0${c.serialNumber}`;
   let serialBytes = Buffer.from(serialHex, 'hex');
   // DER INTEGER content: minimal, with a leading zero when the high bit is set.
@@ -43,7 +46,7 @@ export function certificateInfo(pem: string): CertificateInfo {
       .filter((s) => s.startsWith('DNS:'))
       .map((s) => s.slice(4)),
     issuer: c.issuer,
-    certId: `${Buffer.from(aki.keyId, 'hex').toString('base64url')}.${serialBytes.toString('base64url')}`,
+    certId: `${Buffer.from(aki).toString('base64url')}.${serialBytes.toString('base64url')}`,
     der: c.raw,
   };
 }

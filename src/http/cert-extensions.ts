@@ -106,3 +106,12 @@ export function pathLenConstraint(extensions: readonly CertExtension[]): number 
   for (let i = int.start; i < int.end; i++) n = n * 256 + (bc.value[i] as number);
   return n;
 }
+
+/** authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1), or undefined when absent. */
+export function authorityKeyIdentifier(extensions: readonly CertExtension[]): Uint8Array | undefined {
+  const aki = extensions.find((e) => e.oid === '2.5.29.35');
+  if (aki === undefined) return undefined;
+  const seq = readTlv(aki.value, 0, aki.value.length);
+  const keyId = children(aki.value, seq).find((t) => t.tag === 0x80);
+  return keyId === undefined ? undefined : aki.value.subarray(keyId.start, keyId.end);
+}
