@@ -94,7 +94,7 @@ describe('ARI', { concurrency: false }, () => {
     r = await cli('ari', ['cert', 'renew', 'a.example.test', ...caArgs()]);
     assert.equal(r.status, 0, r.stderr);
     const renewed = (r.json as { certificates: { renewed: boolean; serial: string; replaced: string }[] }).certificates[0];
-    assert.ok(renewed?.renewed);
+    assert.ok(renewed?.renewed, `${r.stdout}${r.stderr} requests=${JSON.stringify(ari.renewalInfoRequests)} certId=${out.certId}`);
     assert.notEqual(renewed.serial, out.serial);
     assert.equal(ari.orders.at(-1)?.replaces, out.certId);
     c = await list();

@@ -198,6 +198,18 @@ void test('a throwing listener does not break addSample', () => {
   clock.onChange(() => {
     throw new Error('boom');
   });
-  clock.addSample(sampleAt(system, 'ntp:a:123', 'ntp', 1));
-  assert.equal(clock.offsetMs(), 1);
+  clock.addSample(sampleAt(system, 'ntp:a:123', 'ntp', 1000));
+  assert.equal(clock.offsetMs(), 1000);
+});
+
+void test('a system clock inside every sample\'s interval is kept (an HTTP Date is good to ±0.5 s); outside, corrected', () => {
+  const system = new FakeClock();
+  const clock = new CorrectedClock({ system });
+  clock.addSample(sampleAt(system, 'http:a', 'http', 300, 520));
+  assert.equal(clock.offsetMs(), 0);
+  assert.equal(clock.trusted, true);
+  clock.addSample(sampleAt(system, 'ntp:b:123', 'ntp', 40, 5));
+  assert.equal(clock.offsetMs(), 40, 'a precise source that disagrees with the system clock corrects it');
+  system.set(system.now() + 3_600_000);
+  assert.equal(clock.offsetMs(), 40 - 3_600_000, 'a system clock step afterwards does not move trusted time');
 });

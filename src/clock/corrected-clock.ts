@@ -317,8 +317,14 @@ export class CorrectedClock implements TrustedClock {
     );
     const usedSet = new Set(agreeing);
     const kind = group[0]?.sample.kind ?? 'system';
+    // When the system clock lies inside every agreeing sample's interval, the
+    // evidence does not show it wrong, and it is more precise than the
+    // evidence (an HTTP Date is good to ±0.5 s): keep its reading, pinned to
+    // the monotonic clock like any other estimate.
+    const systemAnchor = this.system.now() - mono;
+    const systemAgrees = agreeing.every((e) => Math.abs(e.anchor - systemAnchor) <= e.sample.uncertaintyMs + this.#margin + ageOf(e) * DRIFT_PER_MS);
     return {
-      anchor: median(agreeing.map((e) => e.anchor)),
+      anchor: systemAgrees ? systemAnchor : median(agreeing.map((e) => e.anchor)),
       kind,
       used: agreeing.map((e) => e.sample.source).sort(),
       rejected: group.filter((e) => !usedSet.has(e)).map((e) => e.sample.source).sort(),
