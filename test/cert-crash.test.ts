@@ -71,19 +71,24 @@ test(`SIGKILL at ${KILLS} seeded moments during issuance: the next run issues an
   const random = seeded(SEED);
   const data = join(root, 'data');
   const args = ['--config', config, '--data', data, '--json', 'cert', 'issue', 'crash.example.test', '*.crash.example.test', '--provider', 'lab', '--ca', pebble.directoryUrl, '--ca-trust', pebble.tlsCaFile];
-  // Kill moments are spread over the time one whole issuance takes here (process start included).
+  // Kill moments are spread over the time one whole issuance takes here (process start included),
+  // measured on a run that, like the ones after a kill, reuses the account.
+  const first = await runCli(args, { timeoutMs: 120_000 });
+  assert.equal(first.status, 0, first.stderr);
   const started = performance.now();
   const warm = await runCli(args, { timeoutMs: 120_000 });
   assert.equal(warm.status, 0, warm.stderr);
   const spreadMs = performance.now() - started;
+  // A run that finishes before its moment interrupted nothing: draw another moment, until 20 runs were killed.
   let killed = 0;
-  for (let i = 0; i < KILLS; i++) {
+  let attempts = 0;
+  while (killed < KILLS) {
+    assert.ok(++attempts <= 3 * KILLS, `only ${killed} of ${attempts - 1} runs were killed before finishing (spread ${Math.round(spreadMs)} ms)`);
     const at = Math.floor(random() * spreadMs);
-    if ((await killedAfter(args, at)) === 'killed') killed++;
+    if ((await killedAfter(args, at)) !== 'killed') continue;
+    killed++;
     const r = await runCli(args, { timeoutMs: 120_000 });
-    assert.equal(r.status, 0, `run after a kill at ${at} ms (seed ${SEED}, #${i}): ${r.stderr}`);
-    assert.deepEqual(await challengeTxt(), [], `challenge records left after the kill at ${at} ms (#${i})`);
+    assert.equal(r.status, 0, `run after a kill at ${at} ms (seed ${SEED}, kill #${killed}): ${r.stderr}`);
+    assert.deepEqual(await challengeTxt(), [], `challenge records left after the kill at ${at} ms (#${killed})`);
   }
-  // Most moments must really interrupt the work, or the test proves nothing.
-  assert.ok(killed >= KILLS * 0.75, `only ${killed} of ${KILLS} runs were killed before finishing (spread ${Math.round(spreadMs)} ms)`);
 });
