@@ -10,9 +10,10 @@
  * then rejects with HTTP_RATE_LIMITED (retryAfterMs in the diagnosis), any
  * other status is returned. With retry 'none' every response is returned.
  *
- * Every response's `Date` header is reported to `clock.addSample` as source
- * `http:<host[:port]>`, taken at the midpoint of sending the request and
- * receiving the response head.
+ * Every HTTPS response's `Date` header is reported to `clock.addSample` as
+ * source `http:<host[:port]>`, taken at the midpoint of sending the request
+ * and receiving the response head. Plain-http responses are not: anyone on
+ * the path could set our clock through them.
  */
 import { lookup as dnsLookup } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
@@ -136,7 +137,7 @@ export function createHttpClient(o: HttpClientOptions): HttpClient {
       }
 
       const { headers: resHeaders, links } = responseHeaders(result.rawHeaders);
-      const sample = httpDateSample(`http:${url.host}`, resHeaders['date'], result.sentSystemMs, result.sentMono, result.recvMono);
+      const sample = url.protocol === 'https:' ? httpDateSample(`http:${url.host}`, resHeaders['date'], result.sentSystemMs, result.sentMono, result.recvMono) : undefined;
       if (sample !== undefined) clock.addSample(sample);
       const retryAfterMs = parseRetryAfter(resHeaders['retry-after'], clock.now());
       const response: HttpResponse = { status: result.status, headers: resHeaders, links, body: result.body, url: r.url, attempts: attempt, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
