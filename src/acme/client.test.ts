@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Clock } from '../clock/clock.ts';
 import { rejectsAppError } from '../core/testing/app-error-assert.ts';
 import type { HttpClient, HttpRequest, HttpResponse } from '../http/types.ts';
-import { AcmeClient, linksOf } from './client.ts';
+import { AcmeClient, MAX_BAD_NONCE, linksOf } from './client.ts';
 import { generateAccountKey } from './jws.ts';
 import { problemCode } from './problems.ts';
 
@@ -59,9 +59,10 @@ void test('badNonce is retried with the nonce of the error response', async () =
 });
 
 void test('badNonce forever gives up with ACME_BAD_NONCE', async () => {
-  const { http } = scripted(Array.from({ length: 20 }, () => response(400, badNonce)));
+  const { http, sent } = scripted(Array.from({ length: MAX_BAD_NONCE + 5 }, () => response(400, badNonce)));
   const c = new AcmeClient({ directoryUrl: DIR, http, clock: clock(), key: await generateAccountKey().key, kid: 'k' });
-  await rejectsAppError(c.newOrder([{ type: 'dns', value: 'a.test' }]), 'ACME_BAD_NONCE', { attempts: 10 });
+  await rejectsAppError(c.newOrder([{ type: 'dns', value: 'a.test' }]), 'ACME_BAD_NONCE', { attempts: MAX_BAD_NONCE });
+  assert.equal(sent.filter((r) => r.method === 'POST').length, MAX_BAD_NONCE);
 });
 
 void test('429 with a short Retry-After waits and retries; a long one is ACME_RATE_LIMITED with the reset time', async () => {

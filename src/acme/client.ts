@@ -21,7 +21,12 @@ import { signJws, externalAccountBinding, type AccountKey } from './jws.ts';
 import { parseProblem, problemError, problemType } from './problems.ts';
 import type { Account, Authorization, Directory, Identifier, Order, RenewalInfo } from './types.ts';
 
-const MAX_BAD_NONCE = 10;
+/**
+ * badNonce retries per request. Each retry costs one round trip; CAs reject a
+ * fresh nonce independently (Pebble's test mode: half of them), so the bound
+ * must make an unlucky streak negligible: 2^-32 at a 50 % rejection rate.
+ */
+export const MAX_BAD_NONCE = 32;
 const MAX_RATE_RETRIES = 3;
 
 export interface AcmeClientOptions {
