@@ -6,35 +6,12 @@
  * passed by the caller, so a test can make the server certificate look
  * expired or not yet valid to a client whose clock is shifted.
  */
-import 'reflect-metadata';
 import { mkdir, writeFile } from 'node:fs/promises';
-import type { webcrypto } from 'node:crypto';
 import { join } from 'node:path';
-import {
-  AuthorityKeyIdentifierExtension,
-  BasicConstraintsExtension,
-  ExtendedKeyUsage,
-  ExtendedKeyUsageExtension,
-  KeyUsageFlags,
-  KeyUsagesExtension,
-  PemConverter,
-  SubjectAlternativeNameExtension,
-  SubjectKeyIdentifierExtension,
-  X509CertificateGenerator,
-  type X509Certificate,
-} from '@peculiar/x509';
+import { DAY_MS, makeCert, makeRoot, type TestCert } from '../../src/http/testing/certs.ts';
 
-const DAY_MS = 86_400_000;
-const EC_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-const ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' } as const;
-
-export interface TestCa {
-  /** Subject common name, e.g. "zonekeeper test CA". */
-  readonly name: string;
-  readonly certPem: string;
-  readonly cert: X509Certificate;
-  readonly keys: webcrypto.CryptoKeyPair;
-}
+/** A root CA with its key pair, and its subject common name. */
+export type TestCa = TestCert & { readonly name: string };
 
 export interface ServerCert {
   /** The leaf alone (Pebble sends no chain; the CA is the trust anchor). */
@@ -69,77 +46,25 @@ export interface TestPkiFiles {
   readonly otherCaFile: string;
 }
 
-/** 16 random bytes as hex, high bit clear and first byte non-zero: a positive DER INTEGER of fixed length. */
-function serialHex(): string {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[0] = ((b[0] ?? 1) & 0x7f) | 0x01;
-  return Buffer.from(b).toString('hex');
-}
-
-function generateKeys(): Promise<webcrypto.CryptoKeyPair> {
-  return crypto.subtle.generateKey(EC_P256, true, ['sign', 'verify']);
-}
-
 /**
  * A self-signed root CA valid from now − 10 years to now + 10 years, so that
  * only the server certificate's window decides what a shifted client sees.
  */
 export async function createTestCa(name: string, now: number): Promise<TestCa> {
-  const keys = await generateKeys();
-  const cert = await X509CertificateGenerator.createSelfSigned(
-    {
-      serialNumber: serialHex(),
-      name: `CN=${name}`,
-      notBefore: new Date(now - 3650 * DAY_MS),
-      notAfter: new Date(now + 3650 * DAY_MS),
-      keys,
-      signingAlgorithm: ECDSA_SHA256,
-      extensions: [
-        new BasicConstraintsExtension(true, undefined, true),
-        new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true),
-        await SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
-      ],
-    },
-    crypto,
-  );
-  return { name, certPem: cert.toString('pem'), cert, keys };
+  return { ...(await makeRoot(name, now)), name };
 }
 
 /** A server certificate for DNS:localhost, IP:127.0.0.1, IP:::1 issued by `ca`. */
 export async function issueServerCert(ca: TestCa, notBefore: Date, notAfter: Date): Promise<ServerCert> {
-  const keys = await generateKeys();
-  const cert = await X509CertificateGenerator.create(
-    {
-      serialNumber: serialHex(),
-      subject: 'CN=localhost',
-      issuer: ca.cert.subjectName,
-      notBefore,
-      notAfter,
-      publicKey: keys.publicKey,
-      signingKey: ca.keys.privateKey,
-      signingAlgorithm: ECDSA_SHA256,
-      extensions: [
-        new BasicConstraintsExtension(false, undefined, true),
-        new KeyUsagesExtension(KeyUsageFlags.digitalSignature, true),
-        new ExtendedKeyUsageExtension([ExtendedKeyUsage.serverAuth]),
-        new SubjectAlternativeNameExtension([
-          { type: 'dns', value: 'localhost' },
-          { type: 'ip', value: '127.0.0.1' },
-          { type: 'ip', value: '::1' },
-        ]),
-        await SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
-        await AuthorityKeyIdentifierExtension.create(ca.keys.publicKey, false, crypto),
-      ],
-    },
-    crypto,
-  );
-  const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey);
-  return {
-    certPem: cert.toString('pem'),
-    keyPem: PemConverter.encode(pkcs8, 'PRIVATE KEY'),
-    notBefore,
-    notAfter,
-  };
+  const leaf = await makeCert({
+    name: 'localhost',
+    notBefore: notBefore.getTime(),
+    notAfter: notAfter.getTime(),
+    issuer: ca,
+    dns: ['localhost'],
+    ips: ['127.0.0.1', '::1'],
+  });
+  return { certPem: leaf.certPem, keyPem: leaf.keyPem, notBefore, notAfter };
 }
 
 /** The test CA, its localhost certificate (default now − 30 d .. now + 60 d) and an unrelated CA. */
