@@ -88,6 +88,7 @@ const en: Catalogue = {
   PROVIDER_AUTH: (e) => ({ summary: `The provider rejected the credentials (${s(e['vendorCode'])}).`, causes: ['Wrong or revoked key.'], fix: 'Replace the credential.' }),
   PROVIDER_PERMISSION: (e) => ({ summary: `The credentials may not do this (${s(e['vendorCode'])}).`, causes: ['Missing permission for the zone or record.'], fix: 'Grant the permission.' }),
   PROVIDER_UNSUPPORTED: (e) => ({ summary: `The provider cannot ${s(e['capability'])}.`, causes: ['Not supported by this provider.'], fix: 'Use another provider for this.' }),
+  PROVIDER_REJECTED: (e) => ({ summary: `The provider refused ${s(e['action'])} (${s(e['vendorCode'])}).`, causes: ['The request names something the provider does not accept (zone, record, value) or the provider failed.'], fix: 'See the vendor code and message in the evidence.' }),
   PROPAGATION_TIMEOUT: (e) => ({
     summary: `${s(e['name'])} ${s(e['type'])} did not reach every authoritative server in ${s(e['timeoutMs'])} ms; lagging: ${lagging(e['lagging'], 'answers', '; ')}.`,
     causes: ['A secondary does not receive NOTIFY or cannot transfer the zone.', 'The provider accepted the change but publishes slowly.'],
@@ -183,6 +184,7 @@ const zh: Catalogue = {
   PROVIDER_AUTH: (e) => ({ summary: `服务商拒绝了凭据（${s(e['vendorCode'])}）。`, causes: ['密钥错误或已被吊销。'], fix: '更换凭据。' }),
   PROVIDER_PERMISSION: (e) => ({ summary: `凭据无权执行此操作（${s(e['vendorCode'])}）。`, causes: ['缺少该区域或记录的权限。'], fix: '授予相应权限。' }),
   PROVIDER_UNSUPPORTED: (e) => ({ summary: `该服务商不支持 ${s(e['capability'])}。`, causes: ['服务商不支持。'], fix: '换用其他服务商。' }),
+  PROVIDER_REJECTED: (e) => ({ summary: `服务商拒绝了 ${s(e['action'])}（${s(e['vendorCode'])}）。`, causes: ['请求中的区域、记录或取值不被服务商接受，或服务商内部出错。'], fix: '查看证据中的服务商错误码和消息。' }),
   PROPAGATION_TIMEOUT: (e) => ({ summary: `${s(e['name'])} ${s(e['type'])} 在 ${s(e['timeoutMs'])} 毫秒内未在所有权威服务器生效；滞后的服务器：${lagging(e['lagging'], '返回', '；')}。`, causes: ['辅服务器收不到 NOTIFY 或无法传送区域。', '服务商已接受变更但发布较慢。'], fix: '检查到滞后服务器的区域传送，或调大 --timeout。' }),
   ACME_RATE_LIMITED: (e) => ({ summary: `CA 对该请求限流${e['retryAfter'] !== undefined ? `，直到 ${s(e['retryAfter'])}` : ''}：${s(e['detail'])}`, causes: ['这些域名或该账户的证书、订单或失败验证过多。'], fix: '等待限额重置；测试请使用 staging CA。' }),
   ACME_UNAUTHORIZED: (e) => ({ summary: `CA 无法验证 ${s(e['identifier'])}：${s(e['detail'])}${e['authoritative'] !== undefined ? `（权威服务器返回：${s(e['authoritative'])}）` : ''}`, causes: ['CA 看到了其他 TXT 值或没有值：其解析器缓存了 NXDOMAIN、CNAME 指向别处，或分离解析。'], fix: '检查所有权威服务器上 _acme-challenge 的值及其 CNAME。' }),

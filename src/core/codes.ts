@@ -46,6 +46,8 @@ export const ERROR_CODES = {
   PROVIDER_AUTH: { kind: 'auth' },
   PROVIDER_PERMISSION: { kind: 'permission' },
   PROVIDER_UNSUPPORTED: { kind: 'config' },
+  /** The vendor API refused a request for a reason of its own (vendorCode in the evidence). */
+  PROVIDER_REJECTED: { kind: 'provider' },
   // propagation
   PROPAGATION_TIMEOUT: { kind: 'timeout' },
   // ACME

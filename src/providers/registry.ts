@@ -1,8 +1,10 @@
 /** Every provider this build knows, from their manifests. */
 import type { ProviderManifest } from './types.ts';
 import { rfc2136Manifest } from './rfc2136/manifest.ts';
+import { tencentcloudManifest } from './tencentcloud/manifest.ts';
+import { cloudflareManifest } from './cloudflare/manifest.ts';
 
-export const PROVIDER_MANIFESTS: readonly ProviderManifest<never>[] = [rfc2136Manifest as ProviderManifest<never>];
+export const PROVIDER_MANIFESTS: readonly ProviderManifest<never>[] = [rfc2136Manifest as ProviderManifest<never>, cloudflareManifest as ProviderManifest<never>, tencentcloudManifest as ProviderManifest<never>];
 
 export function findManifest(idOrAlias: string): ProviderManifest | undefined {
   const id = idOrAlias.trim().toLowerCase();

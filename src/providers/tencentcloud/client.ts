@@ -1,0 +1,250 @@
+/**
+ * DNSPod API 3.0 (version 2021-03-23) over TC3-HMAC-SHA256.
+ *
+ * Every call is `POST <endpoint>/` with a JSON body, signed at the trusted
+ * time (signTc3) and sent through sendSigned, which corrects the clock once
+ * on `AuthFailure.SignatureExpire`. Answers are `{Response:{…,RequestId}}`;
+ * errors `{Response:{Error:{Code,Message},RequestId}}` (HTTP 200) become
+ * AppErrors by `Code` (errors.ts). Lists are paged with Offset/Limit until
+ * the reported total is reached, whatever page size the server uses.
+ */
+import { AppError } from '../../core/errors.ts';
+import type { TrustedClock } from '../../clock/clock.ts';
+import { sendSigned } from '../../http/signed.ts';
+import type { HttpClient, HttpResponse } from '../../http/types.ts';
+import { signTc3 } from '../../signing/tc3.ts';
+import { NO_RECORDS_CODE, SKEW_CODE, tencentFailure, type TencentApiError } from './errors.ts';
+
+export const DNSPOD_VERSION = '2021-03-23';
+export const DNSPOD_SERVICE = 'dnspod';
+/** DescribeRecordList's largest Limit. */
+export const MAX_LIMIT = 3000;
+const CONTENT_TYPE = 'application/json';
+
+export interface DnspodClientOptions {
+  readonly http: HttpClient;
+  readonly clock: TrustedClock;
+  /** e.g. "https://dnspod.tencentcloudapi.com" */
+  readonly endpoint: string;
+  readonly secretId: string;
+  readonly secretKey: string;
+  /** PEM roots for this endpoint only; absent: the default roots. */
+  readonly caPem?: string;
+  readonly timeoutMs?: number;
+}
+
+/** One entry of DescribeRecordList's RecordList. */
+export interface DnspodRecord {
+  readonly recordId: number;
+  /** Subdomain relative to the domain, "@" for the apex. */
+  readonly name: string;
+  readonly type: string;
+  readonly value: string;
+  readonly ttl: number;
+  readonly line: string;
+  readonly mx?: number;
+}
+
+/** What CreateRecord / ModifyRecord write. */
+export interface DnspodRecordInput {
+  readonly subDomain: string;
+  readonly type: string;
+  readonly value: string;
+  readonly ttl?: number;
+  readonly mx?: number;
+}
+
+/** RecordLine for every record we write: the default line. */
+export const DEFAULT_LINE = '默认';
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function malformed(action: string, reason: string, response: HttpResponse): AppError {
+  return new AppError('PROVIDER_REJECTED', {
+    evidence: { action, vendorCode: 'malformed-response', reason, status: response.status, body: response.body.toString('utf8').slice(0, 200) },
+    retryable: response.status >= 500,
+  });
+}
+
+/** The `Response` object of an answer, or its `Error`. */
+function parseAnswer(action: string, response: HttpResponse): { ok: Json } | { error: TencentApiError } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(response.body.toString('utf8'));
+  } catch {
+    if (response.status !== 200) {
+      throw new AppError('HTTP_STATUS', { evidence: { url: response.url, status: response.status, action }, retryable: response.status >= 500 });
+    }
+    throw malformed(action, 'not JSON', response);
+  }
+  const inner = isObject(doc) ? doc['Response'] : undefined;
+  if (!isObject(inner)) throw malformed(action, 'no Response object', response);
+  const requestId = typeof inner['RequestId'] === 'string' ? inner['RequestId'] : undefined;
+  const err = inner['Error'];
+  if (isObject(err)) {
+    const code = typeof err['Code'] === 'string' ? err['Code'] : 'unknown';
+    const message = typeof err['Message'] === 'string' ? err['Message'] : '';
+    return { error: { code, message, ...(requestId === undefined ? {} : { requestId }) } };
+  }
+  return { ok: inner };
+}
+
+function skewCode(response: HttpResponse): boolean {
+  try {
+    const doc = JSON.parse(response.body.toString('utf8')) as unknown;
+    const inner = isObject(doc) ? doc['Response'] : undefined;
+    const err = isObject(inner) ? inner['Error'] : undefined;
+    return isObject(err) && err['Code'] === SKEW_CODE;
+  } catch {
+    return false;
+  }
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' ? v : Number(v);
+}
+
+function text(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
+/** One RecordList entry; undefined when it lacks an id, name, type or value. */
+function toRecord(v: unknown): DnspodRecord | undefined {
+  if (!isObject(v)) return undefined;
+  const recordId = num(v['RecordId']);
+  const name = text(v['Name']);
+  const type = text(v['Type']);
+  const value = text(v['Value']);
+  if (!Number.isFinite(recordId) || name === undefined || type === undefined || value === undefined) return undefined;
+  const mx = num(v['MX']);
+  return {
+    recordId,
+    name,
+    type: type.toUpperCase(),
+    value,
+    ttl: num(v['TTL']),
+    line: text(v['Line']) ?? '',
+    ...(Number.isFinite(mx) && mx > 0 ? { mx } : {}),
+  };
+}
+
+export class DnspodClient {
+  readonly #o: DnspodClientOptions;
+  readonly #url: URL;
+
+  constructor(o: DnspodClientOptions) {
+    this.#o = o;
+    this.#url = new URL(o.endpoint);
+  }
+
+  /**
+   * One API call. Resolves to the `Response` object (RequestId included);
+   * a vendor error rejects with its mapped AppError, except codes listed in
+   * `tolerate`, which resolve to `{ Error: { Code } }` for the caller to handle.
+   */
+  async call(action: string, params: Json, signal?: AbortSignal, tolerate: readonly string[] = []): Promise<Json> {
+    const body = JSON.stringify(params);
+    const o = this.#o;
+    const url = new URL('/', this.#url).toString();
+    const { response } = await sendSigned({
+      http: o.http,
+      clock: o.clock,
+      source: `http:${this.#url.host}`,
+      classify: (r) => ({ skew: skewCode(r) }),
+      sign: (nowMs) => {
+        // Host is signed without a port, as the SDK does (the API is always on 443).
+        const signed = signTc3({
+          secretId: o.secretId,
+          secretKey: o.secretKey,
+          service: DNSPOD_SERVICE,
+          host: this.#url.hostname,
+          action,
+          version: DNSPOD_VERSION,
+          method: 'POST',
+          query: '',
+          contentType: CONTENT_TYPE,
+          payload: body,
+          timeMs: nowMs,
+        });
+        const { Host: _host, ...headers } = signed.headers;
+        return {
+          method: 'POST',
+          url,
+          headers,
+          body,
+          secrets: [o.secretKey],
+          ...(o.caPem === undefined ? {} : { trust: { caPem: o.caPem } }),
+          ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
+          ...(signal === undefined ? {} : { signal }),
+        };
+      },
+    });
+    const answer = parseAnswer(action, response);
+    if ('ok' in answer) return answer.ok;
+    if (tolerate.includes(answer.error.code)) return { Error: { Code: answer.error.code } };
+    throw tencentFailure(action, answer.error, { endpoint: this.#url.host });
+  }
+
+  /** Every record of `domain` (optionally only one subdomain and/or type), all pages. */
+  async listRecords(domain: string, filter: { subDomain?: string; type?: string } = {}, signal?: AbortSignal): Promise<DnspodRecord[]> {
+    const out: DnspodRecord[] = [];
+    for (;;) {
+      const params: Json = { Domain: domain, Offset: out.length, Limit: MAX_LIMIT };
+      if (filter.subDomain !== undefined) params['Subdomain'] = filter.subDomain;
+      if (filter.type !== undefined) params['RecordType'] = filter.type;
+      const r = await this.call('DescribeRecordList', params, signal, [NO_RECORDS_CODE]);
+      if (r['Error'] !== undefined) return out;
+      const list = Array.isArray(r['RecordList']) ? r['RecordList'] : [];
+      const info = r['RecordCountInfo'];
+      const total = isObject(info) ? num(info['TotalCount']) : Number.NaN;
+      for (const item of list) {
+        const rec = toRecord(item);
+        if (rec !== undefined) out.push(rec);
+      }
+      // Stop on the total, or on an empty page (a server that does not report one).
+      if (list.length === 0 || !Number.isFinite(total) || out.length >= total) return out;
+    }
+  }
+
+  /** CreateRecord; resolves to the new RecordId. */
+  async createRecord(domain: string, r: DnspodRecordInput, signal?: AbortSignal, tolerate: readonly string[] = []): Promise<number | undefined> {
+    const res = await this.call('CreateRecord', { Domain: domain, ...recordParams(r) }, signal, tolerate);
+    return res['Error'] === undefined ? num(res['RecordId']) : undefined;
+  }
+
+  async modifyRecord(domain: string, recordId: number, r: DnspodRecordInput, signal?: AbortSignal): Promise<void> {
+    await this.call('ModifyRecord', { Domain: domain, RecordId: recordId, ...recordParams(r) }, signal);
+  }
+
+  async deleteRecord(domain: string, recordId: number, signal?: AbortSignal, tolerate: readonly string[] = []): Promise<void> {
+    await this.call('DeleteRecord', { Domain: domain, RecordId: recordId }, signal, tolerate);
+  }
+
+  /** Names of every domain the key can see (DescribeDomainList, all pages), without trailing dots. */
+  async listDomains(signal?: AbortSignal): Promise<string[]> {
+    const out: string[] = [];
+    for (;;) {
+      const r = await this.call('DescribeDomainList', { Offset: out.length, Limit: MAX_LIMIT }, signal);
+      const list = Array.isArray(r['DomainList']) ? r['DomainList'] : [];
+      for (const d of list) if (isObject(d) && typeof d['Name'] === 'string') out.push(d['Name']);
+      const info = r['DomainCountInfo'];
+      const total = isObject(info) ? num(info['AllTotal'] ?? info['DomainTotal']) : Number.NaN;
+      if (list.length === 0 || !Number.isFinite(total) || out.length >= total) return out;
+    }
+  }
+}
+
+function recordParams(r: DnspodRecordInput): Json {
+  return {
+    SubDomain: r.subDomain,
+    RecordType: r.type,
+    RecordLine: DEFAULT_LINE,
+    Value: r.value,
+    ...(r.ttl === undefined ? {} : { TTL: r.ttl }),
+    ...(r.mx === undefined ? {} : { MX: r.mx }),
+  };
+}

@@ -1,0 +1,83 @@
+/** The tencentcloud (DNSPod) provider's manifest: fields, parsing and wiring. */
+import { readFileSync } from 'node:fs';
+import { AppError } from '../../core/errors.ts';
+import { normalizeName } from '../../dns/names.ts';
+import { createHttpClient } from '../../http/client.ts';
+import type { ProviderManifest } from '../types.ts';
+import { DnspodClient } from './client.ts';
+import { TencentProvider } from './provider.ts';
+
+export const DEFAULT_ENDPOINT = 'https://dnspod.tencentcloudapi.com';
+
+export interface TencentConfig {
+  readonly secretId: string;
+  readonly secretKey: string;
+  /** https: URL of the API (origin only). */
+  readonly endpoint: string;
+  readonly zone?: string;
+  /** PEM roots trusted for this endpoint only (read from `trust` at parse time). */
+  readonly caPem?: string;
+  readonly timeoutMs: number;
+}
+
+export const tencentcloudManifest: ProviderManifest<TencentConfig> = {
+  id: 'tencentcloud',
+  aliases: ['dnspod'],
+  displayName: 'Tencent Cloud DNSPod (API 3.0)',
+  docsUrl: 'https://www.tencentcloud.com/document/api/1157/49025',
+  capabilities: ['get', 'append', 'set', 'delete'],
+  fields: [
+    { name: 'secretId', type: 'string', required: true, secret: false, description: 'API key SecretId (AKID…)' },
+    { name: 'secretKey', type: 'string', required: true, secret: true, description: 'API key SecretKey' },
+    { name: 'endpoint', type: 'string', required: false, secret: false, description: 'API endpoint', default: DEFAULT_ENDPOINT },
+    { name: 'zone', type: 'string', required: false, secret: false, description: 'DNSPod domain to manage; found with DescribeDomainList when absent' },
+    { name: 'trust', type: 'string', required: false, secret: false, description: 'PEM file of root certificates for a private endpoint (default: the public roots)' },
+    { name: 'timeout', type: 'integer', required: false, secret: false, description: 'per-request timeout in milliseconds', default: 30000 },
+  ],
+
+  parse(raw, path) {
+    const endpointRaw = typeof raw['endpoint'] === 'string' ? raw['endpoint'] : DEFAULT_ENDPOINT;
+    let endpoint: URL;
+    try {
+      endpoint = new URL(endpointRaw);
+    } catch {
+      throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.endpoint`, reason: 'not a URL', value: endpointRaw } });
+    }
+    if (endpoint.protocol !== 'https:' || endpoint.username !== '' || endpoint.password !== '' || (endpoint.pathname !== '/' && endpoint.pathname !== '')) {
+      throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.endpoint`, reason: 'expected https://host[:port] with no path or user info', value: endpoint.origin } });
+    }
+    const timeoutMs = typeof raw['timeout'] === 'number' ? raw['timeout'] : 30000;
+    if (timeoutMs < 1) throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.timeout`, reason: 'expected a positive number of milliseconds', value: timeoutMs } });
+    const out: { -readonly [K in keyof TencentConfig]: TencentConfig[K] } = {
+      secretId: String(raw['secretId']),
+      secretKey: String(raw['secretKey']),
+      endpoint: endpoint.origin,
+      timeoutMs,
+    };
+    if (typeof raw['zone'] === 'string') out.zone = normalizeName(raw['zone']);
+    if (typeof raw['trust'] === 'string') {
+      try {
+        out.caPem = readFileSync(raw['trust'], 'utf8');
+      } catch (e) {
+        throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.trust`, reason: 'cannot read the PEM file', value: raw['trust'] }, cause: e });
+      }
+      if (!out.caPem.includes('-----BEGIN CERTIFICATE-----')) {
+        throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.trust`, reason: 'no PEM certificate in the file', value: raw['trust'] } });
+      }
+    }
+    return out;
+  },
+
+  create(config, deps) {
+    const client = new DnspodClient({
+      http: createHttpClient({ clock: deps.clock, userAgent: 'zonekeeper/0.1' }),
+      clock: deps.clock,
+      endpoint: config.endpoint,
+      secretId: config.secretId,
+      secretKey: config.secretKey,
+      timeoutMs: config.timeoutMs,
+      ...(config.caPem === undefined ? {} : { caPem: config.caPem }),
+    });
+    return new TencentProvider({ client, ...(config.zone === undefined ? {} : { zone: config.zone }) });
+  },
+};
