@@ -26,7 +26,7 @@
  * running) are stopped at the end, on error, and on SIGINT/SIGTERM.
  */
 import { X509Certificate } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -53,6 +53,7 @@ import {
 } from './acme-peers.ts';
 import { renderTable, seconds, summarize } from './table.ts';
 import { killTracked, runTracked } from './tracked-process.ts';
+import { writeLabConfig } from '../test/harness/zk-config.ts';
 
 const ZONE = 'example.test';
 const DEFAULT_RUNS = 5;
@@ -105,27 +106,6 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-function yamlConfig(bind: BindBed): string {
-  const key = bind.keys[KEY_FULL];
-  if (key === undefined) throw new Error(`the test bed has no ${KEY_FULL} key`);
-  const q = JSON.stringify;
-  return [
-    'dns:',
-    '  resolvers: []',
-    '  nameservers:',
-    `    ${ZONE}: [${bind.servers.map((s) => q(`${s.host}:${s.port}`)).join(', ')}]`,
-    'providers:',
-    '  lab:',
-    '    type: rfc2136',
-    `    server: ${q(`${bind.primary.host}:${bind.primary.port}`)}`,
-    `    zone: ${ZONE}`,
-    '    tsig:',
-    `      name: ${key.name}`,
-    `      algorithm: ${key.algorithm}`,
-    `      secret: ${q(key.secret)}`,
-    '',
-  ].join('\n');
-}
 
 /** Throws unless the PEM's first certificate names every domain. */
 async function verifyCertificate(file: string, domains: readonly string[]): Promise<void> {
@@ -401,7 +381,7 @@ export async function benchIssue(args: readonly string[]): Promise<void> {
     if (key === undefined) throw new Error(`the test bed has no ${KEY_FULL} key`);
     root = await mkdtemp(join(tmpdir(), 'zk-bench-issue-'));
     const configFile = join(root, 'zonekeeper.yaml');
-    await writeFile(configFile, yamlConfig(bind), { mode: 0o600 });
+    writeLabConfig(configFile, bind, { providerZone: ZONE });
     const beds: Beds = {
       bind,
       pebble,

@@ -21,7 +21,7 @@
  * once each) and the table says how many runs each row got. The servers are
  * stopped at the end, on error, and on SIGINT/SIGTERM.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -35,6 +35,7 @@ import { runCli } from '../test/harness/cli.ts';
 import { probe } from '../test/harness/dns-probe.ts';
 import { digUntilServed, nsupdate, nsupdateScript, runProcess, type BenchRecord } from './nsupdate-peer.ts';
 import { renderTable, seconds, summarize } from './table.ts';
+import { writeLabConfig } from '../test/harness/zk-config.ts';
 
 const ZONE = 'example.test';
 const RUNS = 5;
@@ -102,25 +103,6 @@ async function verifyServed(bed: BindBed, records: readonly BenchRecord[]): Prom
   });
 }
 
-function yamlConfig(bed: BindBed, key: TsigKey): string {
-  const q = JSON.stringify;
-  return [
-    'dns:',
-    '  resolvers: []',
-    '  nameservers:',
-    `    ${ZONE}: [${bed.servers.map((s) => q(`${s.host}:${s.port}`)).join(', ')}]`,
-    'providers:',
-    '  lab:',
-    '    type: rfc2136',
-    `    server: ${q(`${bed.primary.host}:${bed.primary.port}`)}`,
-    `    zone: ${ZONE}`,
-    '    tsig:',
-    `      name: ${key.name}`,
-    `      algorithm: ${key.algorithm}`,
-    `      secret: ${q(key.secret)}`,
-    '',
-  ].join('\n');
-}
 
 function inProcessProvider(bed: BindBed, key: TsigKey, clock: CorrectedClock): DnsProvider {
   const config = rfc2136Manifest.parse(
@@ -274,7 +256,7 @@ export async function benchRecord(args: readonly string[]): Promise<void> {
     if (key === undefined) throw new Error(`the test bed has no ${KEY_FULL} key`);
     root = await mkdtemp(join(tmpdir(), 'zk-bench-'));
     const configFile = join(root, 'zonekeeper.yaml');
-    await writeFile(configFile, yamlConfig(bed, key), { mode: 0o600 });
+    writeLabConfig(configFile, bed, { providerZone: ZONE });
     const list = scenarios(bed, key, configFile, join(root, 'data'));
 
     for (const s of list.filter((x) => x.count === 1)) {

@@ -6,6 +6,8 @@ export interface LabConfigOptions {
   readonly ntp?: readonly string[];
   /** YAML appended as is (e.g. a `certificates:` section). */
   readonly extra?: string;
+  /** `zone:` of the provider (skips the SOA walk). */
+  readonly providerZone?: string;
 }
 
 /**
@@ -27,10 +29,11 @@ export function writeLabConfig(file: string, bed: BindBed, o: LabConfigOptions =
     '  lab:',
     '    type: rfc2136',
     `    server: "${bed.primary.host}:${bed.primary.port}"`,
+    ...(o.providerZone === undefined ? [] : [`    zone: ${o.providerZone}`]),
     `    tsig: { name: ${key.name}, algorithm: ${key.algorithm}, secret: "${key.secret}" }`,
     ...(o.extra === undefined ? [] : [o.extra]),
     '',
   ];
-  writeFileSync(file, lines.join('\n'));
+  writeFileSync(file, lines.join('\n'), { mode: 0o600 });
   return file;
 }
