@@ -3,8 +3,10 @@ import type { ProviderManifest } from './types.ts';
 import { rfc2136Manifest } from './rfc2136/manifest.ts';
 import { tencentcloudManifest } from './tencentcloud/manifest.ts';
 import { cloudflareManifest } from './cloudflare/manifest.ts';
+import { alidnsManifest } from './alidns/manifest.ts';
+import { dnsmadeeasyManifest } from './dnsmadeeasy/manifest.ts';
 
-export const PROVIDER_MANIFESTS: readonly ProviderManifest<never>[] = [rfc2136Manifest as ProviderManifest<never>, cloudflareManifest as ProviderManifest<never>, tencentcloudManifest as ProviderManifest<never>];
+export const PROVIDER_MANIFESTS: readonly ProviderManifest<never>[] = [rfc2136Manifest as ProviderManifest<never>, cloudflareManifest as ProviderManifest<never>, tencentcloudManifest as ProviderManifest<never>, alidnsManifest as ProviderManifest<never>, dnsmadeeasyManifest as ProviderManifest<never>];
 
 export function findManifest(idOrAlias: string): ProviderManifest | undefined {
   const id = idOrAlias.trim().toLowerCase();

@@ -1,0 +1,83 @@
+/** The alidns (Alibaba Cloud DNS) provider's manifest: fields, parsing and wiring. */
+import { readFileSync } from 'node:fs';
+import { AppError } from '../../core/errors.ts';
+import { normalizeName } from '../../dns/names.ts';
+import { createHttpClient } from '../../http/client.ts';
+import type { ProviderManifest } from '../types.ts';
+import { AlidnsClient } from './client.ts';
+import { AlidnsProvider } from './provider.ts';
+
+export const DEFAULT_ENDPOINT = 'https://alidns.aliyuncs.com';
+
+export interface AlidnsConfig {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  /** https: URL of the API (origin only). */
+  readonly endpoint: string;
+  readonly zone?: string;
+  /** PEM roots trusted for this endpoint only (read from `trust` at parse time). */
+  readonly caPem?: string;
+  readonly timeoutMs: number;
+}
+
+export const alidnsManifest: ProviderManifest<AlidnsConfig> = {
+  id: 'alidns',
+  aliases: ['aliyun'],
+  displayName: 'Alibaba Cloud DNS (alidns 2015-01-09)',
+  docsUrl: 'https://www.alibabacloud.com/help/en/dns/api-alidns-2015-01-09-dir',
+  capabilities: ['get', 'append', 'set', 'delete'],
+  fields: [
+    { name: 'accessKeyId', type: 'string', required: true, secret: false, description: 'AccessKey ID (LTAI…)' },
+    { name: 'accessKeySecret', type: 'string', required: true, secret: true, description: 'AccessKey secret' },
+    { name: 'endpoint', type: 'string', required: false, secret: false, description: 'API endpoint', default: DEFAULT_ENDPOINT },
+    { name: 'zone', type: 'string', required: false, secret: false, description: 'domain to manage; found with DescribeDomains when absent' },
+    { name: 'trust', type: 'string', required: false, secret: false, description: 'PEM file of root certificates for a private endpoint (default: the public roots)' },
+    { name: 'timeout', type: 'integer', required: false, secret: false, description: 'per-request timeout in milliseconds', default: 30000 },
+  ],
+
+  parse(raw, path) {
+    const endpointRaw = typeof raw['endpoint'] === 'string' ? raw['endpoint'] : DEFAULT_ENDPOINT;
+    let endpoint: URL;
+    try {
+      endpoint = new URL(endpointRaw);
+    } catch {
+      throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.endpoint`, reason: 'not a URL', value: endpointRaw } });
+    }
+    if (endpoint.protocol !== 'https:' || endpoint.username !== '' || endpoint.password !== '' || (endpoint.pathname !== '/' && endpoint.pathname !== '')) {
+      throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.endpoint`, reason: 'expected https://host[:port] with no path or user info', value: endpoint.origin } });
+    }
+    const timeoutMs = typeof raw['timeout'] === 'number' ? raw['timeout'] : 30000;
+    if (timeoutMs < 1) throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.timeout`, reason: 'expected a positive number of milliseconds', value: timeoutMs } });
+    const out: { -readonly [K in keyof AlidnsConfig]: AlidnsConfig[K] } = {
+      accessKeyId: String(raw['accessKeyId']),
+      accessKeySecret: String(raw['accessKeySecret']),
+      endpoint: endpoint.origin,
+      timeoutMs,
+    };
+    if (typeof raw['zone'] === 'string') out.zone = normalizeName(raw['zone']);
+    if (typeof raw['trust'] === 'string') {
+      try {
+        out.caPem = readFileSync(raw['trust'], 'utf8');
+      } catch (e) {
+        throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.trust`, reason: 'cannot read the PEM file', value: raw['trust'] }, cause: e });
+      }
+      if (!out.caPem.includes('-----BEGIN CERTIFICATE-----')) {
+        throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.trust`, reason: 'no PEM certificate in the file', value: raw['trust'] } });
+      }
+    }
+    return out;
+  },
+
+  create(config, deps) {
+    const client = new AlidnsClient({
+      http: createHttpClient({ clock: deps.clock, userAgent: 'zonekeeper/0.1' }),
+      clock: deps.clock,
+      endpoint: config.endpoint,
+      accessKeyId: config.accessKeyId,
+      accessKeySecret: config.accessKeySecret,
+      timeoutMs: config.timeoutMs,
+      ...(config.caPem === undefined ? {} : { caPem: config.caPem }),
+    });
+    return new AlidnsProvider({ client, ...(config.zone === undefined ? {} : { zone: config.zone }) });
+  },
+};
