@@ -6,8 +6,8 @@
 # never upgrades a package that is already installed (--no-upgrade).
 set -euo pipefail
 
-PACKAGES=(bind9 bind9-dnsutils unbound chrony faketime libfaketime pebble openssl iproute2 ca-certificates)
-BINARIES=(named nsupdate dig unbound chronyd faketime pebble openssl ip)
+PACKAGES=(bind9 bind9-dnsutils unbound chrony faketime libfaketime pebble openssl iproute2 ca-certificates pdns-server pdns-backend-sqlite3 sqlite3)
+BINARIES=(named nsupdate dig unbound chronyd faketime pebble openssl ip pdns_server sqlite3)
 LIBFAKETIME=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 
 missing=()
@@ -16,6 +16,9 @@ for b in "${BINARIES[@]}"; do
   if ! PATH="$PATH:/usr/sbin:/sbin" command -v "$b" >/dev/null 2>&1; then missing+=("$b"); fi
 done
 [[ -e $LIBFAKETIME ]] || missing+=("$LIBFAKETIME")
+# pdns-server alone has no SQLite backend; the tests need the backend's schema.
+PDNS_SQLITE_SCHEMA=/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql
+[[ -e $PDNS_SQLITE_SCHEMA ]] || missing+=("$PDNS_SQLITE_SCHEMA")
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-test-deps: all test dependencies present"
