@@ -1,7 +1,7 @@
 /** CA presets and custom CAs (`{ directory, trust, eab }`). */
-import { readFileSync } from 'node:fs';
 import { AppError } from '../core/errors.ts';
 import { didYouMean } from '../config/did-you-mean.ts';
+import { readTrustFile } from '../config/trust-file.ts';
 
 export interface CaConfig {
   /** Preset name, or "custom". */
@@ -40,15 +40,7 @@ export function resolveCa(spec: CaSpec, eab?: { kid: string; hmacKey: string }):
     return out;
   }
   if (!spec.directory.startsWith('https://')) throw new AppError('CONFIG_INVALID', { evidence: { path: 'ca.directory', reason: 'must be an https:// URL', value: spec.directory } });
-  let trustPem: string | undefined;
-  if (spec.trust !== undefined) {
-    try {
-      trustPem = readFileSync(spec.trust, 'utf8');
-    } catch (e) {
-      throw new AppError('CONFIG_REFERENCE_UNRESOLVED', { evidence: { path: 'ca.trust', reference: `file:${spec.trust}`, error: (e as NodeJS.ErrnoException).code ?? 'read failed' } });
-    }
-    if (!trustPem.includes('-----BEGIN CERTIFICATE-----')) throw new AppError('CONFIG_INVALID', { evidence: { path: 'ca.trust', reason: 'no PEM certificate in the file', value: spec.trust } });
-  }
+  const trustPem = spec.trust === undefined ? undefined : readTrustFile(spec.trust, 'ca.trust');
   const e = spec.eab ?? eab;
   return { id: 'custom', directoryUrl: spec.directory, eabRequired: false, ...(trustPem === undefined ? {} : { trustPem }), ...(e === undefined ? {} : { eab: e }) };
 }

@@ -8,12 +8,12 @@ import { DEFAULT_ENDPOINT, alidnsManifest } from './manifest.ts';
 
 const base = { accessKeyId: 'LTAIx', accessKeySecret: 'k' };
 
-function configError(raw: Record<string, unknown>): string {
+function configError(raw: Record<string, unknown>, code = 'CONFIG_INVALID'): string {
   try {
     alidnsManifest.parse(raw, 'providers.t');
   } catch (e) {
     assert.ok(e instanceof AppError);
-    assert.equal(e.code, 'CONFIG_INVALID');
+    assert.equal(e.code, code);
     return JSON.stringify(e.diagnosis.evidence['path']);
   }
   assert.fail('parsed');
@@ -42,11 +42,11 @@ test('zone is normalised; trust is read from the PEM file', () => {
   }
 });
 
-test('bad endpoint, unreadable trust file and bad timeout are CONFIG_INVALID at their path', () => {
+test('bad endpoint and bad timeout are CONFIG_INVALID, an unreadable trust file CONFIG_REFERENCE_UNRESOLVED, at their path', () => {
   assert.equal(configError({ ...base, endpoint: 'http://alidns.aliyuncs.com' }), '"providers.t.endpoint"');
   assert.equal(configError({ ...base, endpoint: 'https://alidns.aliyuncs.com/v3' }), '"providers.t.endpoint"');
   assert.equal(configError({ ...base, endpoint: 'not a url' }), '"providers.t.endpoint"');
-  assert.equal(configError({ ...base, trust: '/nonexistent/zk/root.pem' }), '"providers.t.trust"');
+  assert.equal(configError({ ...base, trust: '/nonexistent/zk/root.pem' }, 'CONFIG_REFERENCE_UNRESOLVED'), '"providers.t.trust"');
   assert.equal(configError({ ...base, timeout: 0 }), '"providers.t.timeout"');
 });
 

@@ -1,11 +1,11 @@
 /** The cloudflare provider's manifest: configuration fields, parsing, construction. */
-import { readFileSync } from 'node:fs';
 import { AppError } from '../../core/errors.ts';
 import { normalizeName } from '../../dns/names.ts';
 import { createHttpClient } from '../../http/client.ts';
 import type { ProviderManifest } from '../types.ts';
 import { CloudflareClient, DEFAULT_PER_PAGE } from './client.ts';
 import { CloudflareProvider } from './provider.ts';
+import { readTrustFile } from '../../config/trust-file.ts';
 
 export const CLOUDFLARE_ENDPOINT = 'https://api.cloudflare.com/client/v4';
 
@@ -46,17 +46,7 @@ export const cloudflareManifest: ProviderManifest<CloudflareConfig> = {
     if (timeoutMs < 1) throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.timeout`, reason: 'expected a positive number of milliseconds', value: timeoutMs } });
     const out: { -readonly [K in keyof CloudflareConfig]: CloudflareConfig[K] } = { apiToken, endpoint, perPage, timeoutMs };
     if (typeof raw['zone'] === 'string') out.zone = normalizeName(raw['zone']);
-    if (typeof raw['trust'] === 'string') {
-      const file = raw['trust'];
-      let pem: string;
-      try {
-        pem = readFileSync(file, 'utf8');
-      } catch (e) {
-        throw new AppError('CONFIG_REFERENCE_UNRESOLVED', { evidence: { path: `${path}.trust`, reference: `file:${file}`, error: (e as NodeJS.ErrnoException).code ?? 'read failed' } });
-      }
-      if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.trust`, reason: 'no PEM certificate in the file', value: file } });
-      out.caPem = pem;
-    }
+    if (typeof raw['trust'] === 'string') out.caPem = readTrustFile(raw['trust'], `${path}.trust`);
     return out;
   },
 

@@ -1,11 +1,11 @@
 /** The dnsmadeeasy provider's manifest: fields, parsing and wiring. */
-import { readFileSync } from 'node:fs';
 import { AppError } from '../../core/errors.ts';
 import { normalizeName } from '../../dns/names.ts';
 import { createHttpClient } from '../../http/client.ts';
 import type { ProviderManifest } from '../types.ts';
 import { DmeClient } from './client.ts';
 import { DmeProvider } from './provider.ts';
+import { readTrustFile } from '../../config/trust-file.ts';
 
 export const DEFAULT_ENDPOINT = 'https://api.dnsmadeeasy.com/V2.0';
 
@@ -55,16 +55,7 @@ export const dnsmadeeasyManifest: ProviderManifest<DmeConfig> = {
       timeoutMs,
     };
     if (typeof raw['zone'] === 'string') out.zone = normalizeName(raw['zone']);
-    if (typeof raw['trust'] === 'string') {
-      try {
-        out.caPem = readFileSync(raw['trust'], 'utf8');
-      } catch (e) {
-        throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.trust`, reason: 'cannot read the PEM file', value: raw['trust'] }, cause: e });
-      }
-      if (!out.caPem.includes('-----BEGIN CERTIFICATE-----')) {
-        throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.trust`, reason: 'no PEM certificate in the file', value: raw['trust'] } });
-      }
-    }
+    if (typeof raw['trust'] === 'string') out.caPem = readTrustFile(raw['trust'], `${path}.trust`);
     return out;
   },
 

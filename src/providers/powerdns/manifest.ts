@@ -1,11 +1,11 @@
 /** The powerdns provider's manifest: configuration fields, parsing, construction. */
-import { readFileSync } from 'node:fs';
 import { AppError } from '../../core/errors.ts';
 import { normalizeName } from '../../dns/names.ts';
 import { createHttpClient } from '../../http/client.ts';
 import type { ProviderManifest } from '../types.ts';
 import { PowerDnsClient } from './client.ts';
 import { PowerDnsProvider } from './provider.ts';
+import { readTrustFile } from '../../config/trust-file.ts';
 
 export interface PowerDnsConfig {
   readonly endpoint: string;
@@ -17,16 +17,6 @@ export interface PowerDnsConfig {
   readonly timeoutMs: number;
 }
 
-function readTrust(file: string, path: string): string {
-  let pem: string;
-  try {
-    pem = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new AppError('CONFIG_REFERENCE_UNRESOLVED', { evidence: { path: `${path}.trust`, reference: `file:${file}`, error: (e as NodeJS.ErrnoException).code ?? 'read failed' } });
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.trust`, reason: 'no PEM certificate in the file', value: file } });
-  return pem;
-}
 
 export const powerdnsManifest: ProviderManifest<PowerDnsConfig> = {
   id: 'powerdns',
@@ -63,7 +53,7 @@ export const powerdnsManifest: ProviderManifest<PowerDnsConfig> = {
     if (typeof raw['zone'] === 'string') out.zone = normalizeName(raw['zone']);
     if (typeof raw['trust'] === 'string') {
       if (url.protocol !== 'https:') throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.trust`, reason: 'trust applies to an https:// endpoint only', value: endpoint } });
-      out.caPem = readTrust(raw['trust'], path);
+      out.caPem = readTrustFile(raw['trust'], `${path}.trust`);
     }
     return out;
   },

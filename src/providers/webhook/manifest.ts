@@ -16,7 +16,6 @@
  * ```
  * Templates and escaping: template.ts. HMAC: hmac.ts. Semantics: provider.ts.
  */
-import { readFileSync } from 'node:fs';
 import { AppError } from '../../core/errors.ts';
 import { normalizeName } from '../../dns/names.ts';
 import { createHttpClient } from '../../http/client.ts';
@@ -25,6 +24,7 @@ import { METHODS, parseCall, text, type WebhookConfig } from './config.ts';
 import type { HmacAlgorithm } from './hmac.ts';
 import { WebhookProvider } from './provider.ts';
 import { RECORD_PLACEHOLDERS, ZONE_PLACEHOLDERS } from './template.ts';
+import { readTrustFile } from '../../config/trust-file.ts';
 
 const PLACEHOLDERS = '{{name}} (relative, "@" for the apex), {{fqdn}} (absolute, no trailing dot), {{zone}}, {{type}}, {{data}}, {{ttl}}';
 
@@ -97,17 +97,7 @@ export const webhookManifest: ProviderManifest<WebhookConfig> = {
       if (raw['bearer'].trim() === '') throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.bearer`, reason: 'empty token' } });
       out.bearer = raw['bearer'];
     }
-    if (typeof raw['trust'] === 'string') {
-      const file = raw['trust'];
-      let pem: string;
-      try {
-        pem = readFileSync(file, 'utf8');
-      } catch (e) {
-        throw new AppError('CONFIG_REFERENCE_UNRESOLVED', { evidence: { path: `${path}.trust`, reference: `file:${file}`, error: (e as NodeJS.ErrnoException).code ?? 'read failed' } });
-      }
-      if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.trust`, reason: 'no PEM certificate in the file', value: file } });
-      out.caPem = pem;
-    }
+    if (typeof raw['trust'] === 'string') out.caPem = readTrustFile(raw['trust'], `${path}.trust`);
     return out;
   },
 
