@@ -79,7 +79,7 @@ export async function openRuntime(g: GlobalOptions, config: ZkConfig): Promise<R
       }
       let provider = made.get(name);
       if (provider === undefined) {
-        provider = entry.manifest.create(entry.config, { clock: clock.clock, dns });
+        provider = entry.manifest.create(entry.config, { clock: clock.clock, dns, http });
         made.set(name, provider);
       }
       return { entry, provider };

@@ -19,6 +19,7 @@
 import type { DnsRecord } from '../core/record.ts';
 import type { TrustedClock } from '../clock/clock.ts';
 import type { DnsContext } from '../dns/context.ts';
+import type { HttpClient } from '../http/types.ts';
 
 export interface ProviderCall {
   readonly signal?: AbortSignal;
@@ -37,6 +38,8 @@ export interface DnsProvider {
 export interface ProviderDeps {
   readonly clock: TrustedClock;
   readonly dns: DnsContext;
+  /** The process's HTTP client (providers over HTTP); absent: the provider makes one on the same clock. */
+  readonly http?: HttpClient;
 }
 
 export type FieldType = 'string' | 'integer' | 'object';

@@ -1,7 +1,7 @@
 /** The alidns (Alibaba Cloud DNS) provider's manifest: fields, parsing and wiring. */
 import { AppError } from '../../core/errors.ts';
 import { normalizeName } from '../../dns/names.ts';
-import { createHttpClient } from '../../http/client.ts';
+import { httpOf } from '../http-of.ts';
 import type { ProviderManifest } from '../types.ts';
 import { AlidnsClient } from './client.ts';
 import { AlidnsProvider } from './provider.ts';
@@ -61,7 +61,7 @@ export const alidnsManifest: ProviderManifest<AlidnsConfig> = {
 
   create(config, deps) {
     const client = new AlidnsClient({
-      http: createHttpClient({ clock: deps.clock, userAgent: 'zonekeeper/0.1' }),
+      http: httpOf(deps),
       clock: deps.clock,
       endpoint: config.endpoint,
       accessKeyId: config.accessKeyId,

@@ -1,7 +1,7 @@
 /** The cloudflare provider's manifest: configuration fields, parsing, construction. */
 import { AppError } from '../../core/errors.ts';
 import { normalizeName } from '../../dns/names.ts';
-import { createHttpClient } from '../../http/client.ts';
+import { httpOf } from '../http-of.ts';
 import type { ProviderManifest } from '../types.ts';
 import { CloudflareClient, DEFAULT_PER_PAGE } from './client.ts';
 import { CloudflareProvider } from './provider.ts';
@@ -52,7 +52,7 @@ export const cloudflareManifest: ProviderManifest<CloudflareConfig> = {
 
   create(config, deps) {
     const client = new CloudflareClient({
-      http: createHttpClient({ clock: deps.clock }),
+      http: httpOf(deps),
       endpoint: config.endpoint,
       apiToken: config.apiToken,
       perPage: config.perPage,

@@ -1,7 +1,7 @@
 /** The dnsmadeeasy provider's manifest: fields, parsing and wiring. */
 import { AppError } from '../../core/errors.ts';
 import { normalizeName } from '../../dns/names.ts';
-import { createHttpClient } from '../../http/client.ts';
+import { httpOf } from '../http-of.ts';
 import type { ProviderManifest } from '../types.ts';
 import { DmeClient } from './client.ts';
 import { DmeProvider } from './provider.ts';
@@ -61,7 +61,7 @@ export const dnsmadeeasyManifest: ProviderManifest<DmeConfig> = {
 
   create(config, deps) {
     const client = new DmeClient({
-      http: createHttpClient({ clock: deps.clock, userAgent: 'zonekeeper/0.1' }),
+      http: httpOf(deps),
       clock: deps.clock,
       endpoint: config.endpoint,
       apiKey: config.apiKey,

@@ -1,7 +1,7 @@
 /** The huaweicloud (Huawei Cloud DNS) provider's manifest: fields, parsing and wiring. */
 import { AppError } from '../../core/errors.ts';
 import { normalizeName } from '../../dns/names.ts';
-import { createHttpClient } from '../../http/client.ts';
+import { httpOf } from '../http-of.ts';
 import type { ProviderManifest } from '../types.ts';
 import { HuaweiDnsClient } from './client.ts';
 import { HuaweiProvider } from './provider.ts';
@@ -72,7 +72,7 @@ export const huaweicloudManifest: ProviderManifest<HuaweiConfig> = {
 
   create(config, deps) {
     const client = new HuaweiDnsClient({
-      http: createHttpClient({ clock: deps.clock, userAgent: 'zonekeeper/0.1' }),
+      http: httpOf(deps),
       clock: deps.clock,
       endpoint: config.endpoint,
       accessKeyId: config.accessKeyId,

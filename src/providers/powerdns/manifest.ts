@@ -1,7 +1,7 @@
 /** The powerdns provider's manifest: configuration fields, parsing, construction. */
 import { AppError } from '../../core/errors.ts';
 import { normalizeName } from '../../dns/names.ts';
-import { createHttpClient } from '../../http/client.ts';
+import { httpOf } from '../http-of.ts';
 import type { ProviderManifest } from '../types.ts';
 import { PowerDnsClient } from './client.ts';
 import { PowerDnsProvider } from './provider.ts';
@@ -60,7 +60,7 @@ export const powerdnsManifest: ProviderManifest<PowerDnsConfig> = {
 
   create(config, deps) {
     const client = new PowerDnsClient({
-      http: createHttpClient({ clock: deps.clock }),
+      http: httpOf(deps),
       endpoint: config.endpoint,
       apiKey: config.apiKey,
       serverId: config.serverId,

@@ -1,7 +1,7 @@
 /** The route53 (Amazon Route 53) provider's manifest: fields, parsing and wiring. */
 import { AppError } from '../../core/errors.ts';
 import { normalizeName } from '../../dns/names.ts';
-import { createHttpClient } from '../../http/client.ts';
+import { httpOf } from '../http-of.ts';
 import type { ProviderManifest } from '../types.ts';
 import { Route53Client } from './client.ts';
 import { Route53Provider } from './provider.ts';
@@ -70,7 +70,7 @@ export const route53Manifest: ProviderManifest<Route53Config> = {
 
   create(config, deps) {
     const client = new Route53Client({
-      http: createHttpClient({ clock: deps.clock, userAgent: 'zonekeeper/0.1' }),
+      http: httpOf(deps),
       clock: deps.clock,
       endpoint: config.endpoint,
       accessKeyId: config.accessKeyId,

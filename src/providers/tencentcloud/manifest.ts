@@ -1,7 +1,7 @@
 /** The tencentcloud (DNSPod) provider's manifest: fields, parsing and wiring. */
 import { AppError } from '../../core/errors.ts';
 import { normalizeName } from '../../dns/names.ts';
-import { createHttpClient } from '../../http/client.ts';
+import { httpOf } from '../http-of.ts';
 import type { ProviderManifest } from '../types.ts';
 import { DnspodClient } from './client.ts';
 import { TencentProvider } from './provider.ts';
@@ -61,7 +61,7 @@ export const tencentcloudManifest: ProviderManifest<TencentConfig> = {
 
   create(config, deps) {
     const client = new DnspodClient({
-      http: createHttpClient({ clock: deps.clock, userAgent: 'zonekeeper/0.1' }),
+      http: httpOf(deps),
       clock: deps.clock,
       endpoint: config.endpoint,
       secretId: config.secretId,

@@ -18,7 +18,7 @@
  */
 import { AppError } from '../../core/errors.ts';
 import { normalizeName } from '../../dns/names.ts';
-import { createHttpClient } from '../../http/client.ts';
+import { httpOf } from '../http-of.ts';
 import type { FieldSpec, ProviderManifest } from '../types.ts';
 import { METHODS, parseCall, text, type WebhookConfig } from './config.ts';
 import type { HmacAlgorithm } from './hmac.ts';
@@ -102,6 +102,6 @@ export const webhookManifest: ProviderManifest<WebhookConfig> = {
   },
 
   create(config, deps) {
-    return new WebhookProvider({ config, http: createHttpClient({ clock: deps.clock }), clock: deps.clock });
+    return new WebhookProvider({ config, http: httpOf(deps), clock: deps.clock });
   },
 };
