@@ -20,6 +20,7 @@ import { alidnsManifest } from '../src/providers/alidns/manifest.ts';
 import type { AlidnsProvider } from '../src/providers/alidns/provider.ts';
 import { startBind, stopBind, type BindBed } from './harness/bind.ts';
 import { runCli } from './harness/cli.ts';
+import { writeProviderConfig } from './harness/zk-config.ts';
 import { probe } from './harness/dns-probe.ts';
 import { ShiftedClock, parseShift } from './harness/shifted-clock.ts';
 import { startAlidnsEmulator, type AlidnsEmulator } from './emulators/alidns.ts';
@@ -174,25 +175,7 @@ describe('alidns: clock skew', () => {
 describe('alidns: the CLI', () => {
   test('zonekeeper record set through the alidns provider: BIND serves the record', async () => {
     const file = join(dir, 'zonekeeper.yaml');
-    const servers = JSON.stringify(`${bed.primary.host}:${bed.primary.port}`);
-    writeFileSync(
-      file,
-      [
-        'dns:',
-        '  resolvers: []',
-        '  nameservers:',
-        ...bed.zones.map((z) => `    ${z}: [${servers}]`),
-        'providers:',
-        '  ali:',
-        '    type: alidns',
-        `    accessKeyId: ${JSON.stringify(FULL.accessKeyId)}`,
-        `    accessKeySecret: ${JSON.stringify(FULL.accessKeySecret)}`,
-        `    endpoint: ${JSON.stringify(emu.endpoint)}`,
-        `    trust: ${JSON.stringify(trustFile)}`,
-        '    zone: example.test',
-        '',
-      ].join('\n'),
-    );
+    writeProviderConfig(file, bed, 'ali', { type: 'alidns', accessKeyId: FULL.accessKeyId, accessKeySecret: FULL.accessKeySecret, endpoint: emu.endpoint, trust: trustFile, zone: 'example.test' });
     emu.reset();
     const r = await runCli(['--config', file, '--data', join(dir, 'data'), '--json', 'record', 'set', 'cli.ali.example.test', 'A', '192.0.2.45', '--provider', 'ali']);
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);

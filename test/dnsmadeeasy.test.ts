@@ -20,6 +20,7 @@ import { dnsmadeeasyManifest } from '../src/providers/dnsmadeeasy/manifest.ts';
 import type { DmeProvider } from '../src/providers/dnsmadeeasy/provider.ts';
 import { startBind, stopBind, type BindBed } from './harness/bind.ts';
 import { runCli } from './harness/cli.ts';
+import { writeProviderConfig } from './harness/zk-config.ts';
 import { probe } from './harness/dns-probe.ts';
 import { ShiftedClock, parseShift } from './harness/shifted-clock.ts';
 import { authenticateDme, dmeHmacValid, parseImfFixdate, startDmeEmulator, type DmeEmulator } from './emulators/dnsmadeeasy.ts';
@@ -214,25 +215,7 @@ describe('dnsmadeeasy: clock skew', () => {
 describe('dnsmadeeasy: the CLI', () => {
   test('zonekeeper record set through the dnsmadeeasy provider: BIND serves the record', async () => {
     const file = join(dir, 'zonekeeper.yaml');
-    const servers = JSON.stringify(`${bed.primary.host}:${bed.primary.port}`);
-    writeFileSync(
-      file,
-      [
-        'dns:',
-        '  resolvers: []',
-        '  nameservers:',
-        ...bed.zones.map((z) => `    ${z}: [${servers}]`),
-        'providers:',
-        '  dme:',
-        '    type: dnsmadeeasy',
-        `    apiKey: ${JSON.stringify(FULL.apiKey)}`,
-        `    secretKey: ${JSON.stringify(FULL.secretKey)}`,
-        `    endpoint: ${JSON.stringify(emu.endpoint)}`,
-        `    trust: ${JSON.stringify(trustFile)}`,
-        '    zone: example.test',
-        '',
-      ].join('\n'),
-    );
+    writeProviderConfig(file, bed, 'dme', { type: 'dnsmadeeasy', apiKey: FULL.apiKey, secretKey: FULL.secretKey, endpoint: emu.endpoint, trust: trustFile, zone: 'example.test' });
     emu.reset();
     const r = await runCli(['--config', file, '--data', join(dir, 'data'), '--json', 'record', 'set', 'cli.dme.example.test', 'A', '192.0.2.45', '--provider', 'dme']);
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);

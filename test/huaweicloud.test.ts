@@ -20,6 +20,7 @@ import { huaweicloudManifest } from '../src/providers/huaweicloud/manifest.ts';
 import type { HuaweiProvider } from '../src/providers/huaweicloud/provider.ts';
 import { startBind, stopBind, type BindBed } from './harness/bind.ts';
 import { runCli } from './harness/cli.ts';
+import { writeProviderConfig } from './harness/zk-config.ts';
 import { probe } from './harness/dns-probe.ts';
 import { ShiftedClock, parseShift } from './harness/shifted-clock.ts';
 import { startHuaweiEmulator, type HuaweiEmulator } from './emulators/huaweicloud.ts';
@@ -174,25 +175,7 @@ describe('huaweicloud: clock skew', () => {
 describe('huaweicloud: the CLI', () => {
   test('zonekeeper record set through the huawei provider: BIND serves the record', async () => {
     const file = join(dir, 'zonekeeper.yaml');
-    const servers = JSON.stringify(`${bed.primary.host}:${bed.primary.port}`);
-    writeFileSync(
-      file,
-      [
-        'dns:',
-        '  resolvers: []',
-        '  nameservers:',
-        ...bed.zones.map((z) => `    ${z}: [${servers}]`),
-        'providers:',
-        '  hw:',
-        '    type: huawei',
-        `    accessKeyId: ${JSON.stringify(FULL.accessKeyId)}`,
-        `    secretAccessKey: ${JSON.stringify(FULL.secretAccessKey)}`,
-        `    endpoint: ${JSON.stringify(emu.endpoint)}`,
-        `    trust: ${JSON.stringify(trustFile)}`,
-        '    zone: example.test',
-        '',
-      ].join('\n'),
-    );
+    writeProviderConfig(file, bed, 'hw', { type: 'huawei', accessKeyId: FULL.accessKeyId, secretAccessKey: FULL.secretAccessKey, endpoint: emu.endpoint, trust: trustFile, zone: 'example.test' });
     emu.reset();
     const r = await runCli(['--config', file, '--data', join(dir, 'data'), '--json', 'record', 'set', 'cli.hw.example.test', 'A', '192.0.2.46', '--provider', 'hw']);
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);

@@ -19,6 +19,7 @@ import { route53Manifest } from '../src/providers/route53/manifest.ts';
 import type { Route53Provider } from '../src/providers/route53/provider.ts';
 import { startBind, stopBind, type BindBed } from './harness/bind.ts';
 import { runCli } from './harness/cli.ts';
+import { writeProviderConfig } from './harness/zk-config.ts';
 import { probe } from './harness/dns-probe.ts';
 import { ShiftedClock, parseShift } from './harness/shifted-clock.ts';
 import { startRoute53Emulator, type Route53Emulator } from './emulators/route53.ts';
@@ -182,25 +183,7 @@ describe('route53: clock skew', () => {
 describe('route53: the CLI', () => {
   test('zonekeeper record set through the route53 provider: BIND serves the record', async () => {
     const file = join(dir, 'zonekeeper.yaml');
-    const servers = JSON.stringify(`${bed.primary.host}:${bed.primary.port}`);
-    writeFileSync(
-      file,
-      [
-        'dns:',
-        '  resolvers: []',
-        '  nameservers:',
-        ...bed.zones.map((z) => `    ${z}: [${servers}]`),
-        'providers:',
-        '  r53:',
-        '    type: route53',
-        `    accessKeyId: ${JSON.stringify(FULL.accessKeyId)}`,
-        `    secretAccessKey: ${JSON.stringify(FULL.secretAccessKey)}`,
-        `    endpoint: ${JSON.stringify(emu.endpoint)}`,
-        `    trust: ${JSON.stringify(trustFile)}`,
-        '    zone: example.test',
-        '',
-      ].join('\n'),
-    );
+    writeProviderConfig(file, bed, 'r53', { type: 'route53', accessKeyId: FULL.accessKeyId, secretAccessKey: FULL.secretAccessKey, endpoint: emu.endpoint, trust: trustFile, zone: 'example.test' });
     emu.reset();
     const r = await runCli(['--config', file, '--data', join(dir, 'data'), '--json', 'record', 'set', 'cli.r53.example.test', 'A', '192.0.2.53', '--provider', 'r53']);
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);

@@ -19,6 +19,7 @@ import { tencentcloudManifest } from '../src/providers/tencentcloud/manifest.ts'
 import type { TencentProvider } from '../src/providers/tencentcloud/provider.ts';
 import { startBind, stopBind, type BindBed } from './harness/bind.ts';
 import { runCli } from './harness/cli.ts';
+import { writeProviderConfig } from './harness/zk-config.ts';
 import { probe } from './harness/dns-probe.ts';
 import { ShiftedClock, parseShift } from './harness/shifted-clock.ts';
 import { startTencentEmulator, type TencentEmulator } from './emulators/tencent.ts';
@@ -158,25 +159,7 @@ describe('tencentcloud: clock skew', () => {
 describe('tencentcloud: the CLI', () => {
   test('zonekeeper record set through the tencentcloud provider: BIND serves the record', async () => {
     const file = join(dir, 'zonekeeper.yaml');
-    const servers = JSON.stringify(`${bed.primary.host}:${bed.primary.port}`);
-    writeFileSync(
-      file,
-      [
-        'dns:',
-        '  resolvers: []',
-        '  nameservers:',
-        ...bed.zones.map((z) => `    ${z}: [${servers}]`),
-        'providers:',
-        '  tencent:',
-        '    type: tencentcloud',
-        `    secretId: ${JSON.stringify(FULL.secretId)}`,
-        `    secretKey: ${JSON.stringify(FULL.secretKey)}`,
-        `    endpoint: ${JSON.stringify(emu.endpoint)}`,
-        `    trust: ${JSON.stringify(trustFile)}`,
-        '    zone: example.test',
-        '',
-      ].join('\n'),
-    );
+    writeProviderConfig(file, bed, 'tencent', { type: 'tencentcloud', secretId: FULL.secretId, secretKey: FULL.secretKey, endpoint: emu.endpoint, trust: trustFile, zone: 'example.test' });
     emu.reset();
     const r = await runCli(['--config', file, '--data', join(dir, 'data'), '--json', 'record', 'set', 'cli.tc.example.test', 'A', '192.0.2.44', '--provider', 'tencent']);
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);

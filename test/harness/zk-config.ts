@@ -37,3 +37,23 @@ export function writeLabConfig(file: string, bed: BindBed, o: LabConfigOptions =
   writeFileSync(file, lines.join('\n'), { mode: 0o600 });
   return file;
 }
+
+/**
+ * A zonekeeper.yaml with one provider `name` and the given settings (`type`
+ * among them); every zone of the bed is served by its primary.
+ */
+export function writeProviderConfig(file: string, bed: BindBed, name: string, settings: Readonly<Record<string, string>>): string {
+  const primary = JSON.stringify(`${bed.primary.host}:${bed.primary.port}`);
+  const lines = [
+    'dns:',
+    '  resolvers: []',
+    '  nameservers:',
+    ...bed.zones.map((z) => `    ${z}: [${primary}]`),
+    'providers:',
+    `  ${name}:`,
+    ...Object.entries(settings).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`),
+    '',
+  ];
+  writeFileSync(file, lines.join('\n'), { mode: 0o600 });
+  return file;
+}
