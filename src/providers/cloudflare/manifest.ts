@@ -6,6 +6,7 @@ import type { ProviderManifest } from '../types.ts';
 import { CloudflareClient, DEFAULT_PER_PAGE } from './client.ts';
 import { CloudflareProvider } from './provider.ts';
 import { readTrustFile } from '../../config/trust-file.ts';
+import { timeoutSetting } from '../settings.ts';
 
 export const CLOUDFLARE_ENDPOINT = 'https://api.cloudflare.com/client/v4';
 
@@ -42,8 +43,7 @@ export const cloudflareManifest: ProviderManifest<CloudflareConfig> = {
     const perPage = typeof raw['perPage'] === 'number' ? raw['perPage'] : DEFAULT_PER_PAGE;
     if (!Number.isInteger(perPage) || perPage < 1 || perPage > 5000)
       throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.perPage`, reason: 'expected 1 to 5000', value: perPage } });
-    const timeoutMs = typeof raw['timeout'] === 'number' ? raw['timeout'] : 30000;
-    if (timeoutMs < 1) throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.timeout`, reason: 'expected a positive number of milliseconds', value: timeoutMs } });
+    const timeoutMs = timeoutSetting(raw, path, 30000);
     const out: { -readonly [K in keyof CloudflareConfig]: CloudflareConfig[K] } = { apiToken, endpoint, perPage, timeoutMs };
     if (typeof raw['zone'] === 'string') out.zone = normalizeName(raw['zone']);
     if (typeof raw['trust'] === 'string') out.caPem = readTrustFile(raw['trust'], `${path}.trust`);

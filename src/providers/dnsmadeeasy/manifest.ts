@@ -6,6 +6,7 @@ import type { ProviderManifest } from '../types.ts';
 import { DmeClient } from './client.ts';
 import { DmeProvider } from './provider.ts';
 import { readTrustFile } from '../../config/trust-file.ts';
+import { timeoutSetting } from '../settings.ts';
 
 export const DEFAULT_ENDPOINT = 'https://api.dnsmadeeasy.com/V2.0';
 
@@ -46,8 +47,7 @@ export const dnsmadeeasyManifest: ProviderManifest<DmeConfig> = {
     if (endpoint.protocol !== 'https:' || endpoint.username !== '' || endpoint.password !== '' || endpoint.search !== '' || endpoint.hash !== '') {
       throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.endpoint`, reason: 'expected https://host[:port][/path] with no user info or query', value: endpoint.origin } });
     }
-    const timeoutMs = typeof raw['timeout'] === 'number' ? raw['timeout'] : 30000;
-    if (timeoutMs < 1) throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.timeout`, reason: 'expected a positive number of milliseconds', value: timeoutMs } });
+    const timeoutMs = timeoutSetting(raw, path, 30000);
     const out: { -readonly [K in keyof DmeConfig]: DmeConfig[K] } = {
       apiKey: String(raw['apiKey']),
       secretKey: String(raw['secretKey']),

@@ -6,6 +6,7 @@ import type { ProviderManifest } from '../types.ts';
 import { HuaweiDnsClient } from './client.ts';
 import { HuaweiProvider } from './provider.ts';
 import { readTrustFile } from '../../config/trust-file.ts';
+import { httpsOriginSetting, timeoutSetting } from '../settings.ts';
 
 export const DEFAULT_ENDPOINT = 'https://dns.myhuaweicloud.com';
 export const DEFAULT_REGION = 'cn-north-4';
@@ -43,25 +44,15 @@ export const huaweicloudManifest: ProviderManifest<HuaweiConfig> = {
   ],
 
   parse(raw, path) {
-    const endpointRaw = typeof raw['endpoint'] === 'string' ? raw['endpoint'] : DEFAULT_ENDPOINT;
-    let endpoint: URL;
-    try {
-      endpoint = new URL(endpointRaw);
-    } catch {
-      throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.endpoint`, reason: 'not a URL', value: endpointRaw } });
-    }
-    if (endpoint.protocol !== 'https:' || endpoint.username !== '' || endpoint.password !== '' || (endpoint.pathname !== '/' && endpoint.pathname !== '')) {
-      throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.endpoint`, reason: 'expected https://host[:port] with no path or user info', value: endpoint.origin } });
-    }
-    const timeoutMs = typeof raw['timeout'] === 'number' ? raw['timeout'] : 30000;
-    if (timeoutMs < 1) throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.timeout`, reason: 'expected a positive number of milliseconds', value: timeoutMs } });
+    const endpoint = httpsOriginSetting(raw, path, DEFAULT_ENDPOINT);
+    const timeoutMs = timeoutSetting(raw, path, 30000);
     const region = typeof raw['region'] === 'string' ? raw['region'].trim() : DEFAULT_REGION;
     if (!/^[a-z]{2}(-[a-z0-9]+)+$/.test(region)) throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.region`, reason: 'expected a region id such as cn-north-4', value: region } });
     const out: { -readonly [K in keyof HuaweiConfig]: HuaweiConfig[K] } = {
       accessKeyId: String(raw['accessKeyId']),
       secretAccessKey: String(raw['secretAccessKey']),
       region,
-      endpoint: endpoint.origin,
+      endpoint,
       timeoutMs,
     };
     if (typeof raw['projectId'] === 'string' && raw['projectId'] !== '') out.projectId = raw['projectId'];

@@ -6,6 +6,7 @@ import type { ProviderManifest } from '../types.ts';
 import { PowerDnsClient } from './client.ts';
 import { PowerDnsProvider } from './provider.ts';
 import { readTrustFile } from '../../config/trust-file.ts';
+import { timeoutSetting } from '../settings.ts';
 
 export interface PowerDnsConfig {
   readonly endpoint: string;
@@ -47,8 +48,7 @@ export const powerdnsManifest: ProviderManifest<PowerDnsConfig> = {
       throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.endpoint`, reason: 'must be an http:// or https:// URL', value: endpoint } });
     const serverId = typeof raw['serverId'] === 'string' ? raw['serverId'] : 'localhost';
     if (serverId.trim() === '') throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.serverId`, reason: 'empty server id' } });
-    const timeoutMs = typeof raw['timeout'] === 'number' ? raw['timeout'] : 30000;
-    if (timeoutMs < 1) throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.timeout`, reason: 'expected a positive number of milliseconds', value: timeoutMs } });
+    const timeoutMs = timeoutSetting(raw, path, 30000);
     const out: { -readonly [K in keyof PowerDnsConfig]: PowerDnsConfig[K] } = { endpoint, apiKey, serverId, timeoutMs };
     if (typeof raw['zone'] === 'string') out.zone = normalizeName(raw['zone']);
     if (typeof raw['trust'] === 'string') {

@@ -6,6 +6,7 @@ import { TSIG_ALGORITHMS, parseTsigAlgorithm, type TsigKey } from '../../signing
 import type { ProviderManifest } from '../types.ts';
 import { Rfc2136Client } from './client.ts';
 import { Rfc2136Provider } from './provider.ts';
+import { timeoutSetting } from '../settings.ts';
 
 export interface Rfc2136Config {
   readonly server: ServerAddress;
@@ -50,8 +51,7 @@ export const rfc2136Manifest: ProviderManifest<Rfc2136Config> = {
 
   parse(raw, path) {
     const server = parseServerAddress(String(raw['server']), 53, `${path}.server`);
-    const timeoutMs = typeof raw['timeout'] === 'number' ? raw['timeout'] : 5000;
-    if (timeoutMs < 1) throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.timeout`, reason: 'expected a positive number of milliseconds', value: timeoutMs } });
+    const timeoutMs = timeoutSetting(raw, path, 5000);
     const out: { -readonly [K in keyof Rfc2136Config]: Rfc2136Config[K] } = { server, timeoutMs };
     if (typeof raw['zone'] === 'string') out.zone = normalizeName(raw['zone']);
     const tsig = raw['tsig'] as Record<string, unknown> | undefined;

@@ -6,6 +6,7 @@ import type { ProviderManifest } from '../types.ts';
 import { Route53Client } from './client.ts';
 import { Route53Provider } from './provider.ts';
 import { readTrustFile } from '../../config/trust-file.ts';
+import { httpsOriginSetting, timeoutSetting } from '../settings.ts';
 
 export const DEFAULT_ENDPOINT = 'https://route53.amazonaws.com';
 
@@ -40,22 +41,12 @@ export const route53Manifest: ProviderManifest<Route53Config> = {
   ],
 
   parse(raw, path) {
-    const endpointRaw = typeof raw['endpoint'] === 'string' ? raw['endpoint'] : DEFAULT_ENDPOINT;
-    let endpoint: URL;
-    try {
-      endpoint = new URL(endpointRaw);
-    } catch {
-      throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.endpoint`, reason: 'not a URL', value: endpointRaw } });
-    }
-    if (endpoint.protocol !== 'https:' || endpoint.username !== '' || endpoint.password !== '' || (endpoint.pathname !== '/' && endpoint.pathname !== '')) {
-      throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.endpoint`, reason: 'expected https://host[:port] with no path or user info', value: endpoint.origin } });
-    }
-    const timeoutMs = typeof raw['timeout'] === 'number' ? raw['timeout'] : 30000;
-    if (timeoutMs < 1) throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.timeout`, reason: 'expected a positive number of milliseconds', value: timeoutMs } });
+    const endpoint = httpsOriginSetting(raw, path, DEFAULT_ENDPOINT);
+    const timeoutMs = timeoutSetting(raw, path, 30000);
     const out: { -readonly [K in keyof Route53Config]: Route53Config[K] } = {
       accessKeyId: String(raw['accessKeyId']),
       secretAccessKey: String(raw['secretAccessKey']),
-      endpoint: endpoint.origin,
+      endpoint,
       timeoutMs,
     };
     if (typeof raw['sessionToken'] === 'string' && raw['sessionToken'] !== '') out.sessionToken = raw['sessionToken'];

@@ -1,11 +1,11 @@
 /** The tencentcloud (DNSPod) provider's manifest: fields, parsing and wiring. */
-import { AppError } from '../../core/errors.ts';
 import { normalizeName } from '../../dns/names.ts';
 import { httpOf } from '../http-of.ts';
 import type { ProviderManifest } from '../types.ts';
 import { DnspodClient } from './client.ts';
 import { TencentProvider } from './provider.ts';
 import { readTrustFile } from '../../config/trust-file.ts';
+import { httpsOriginSetting, timeoutSetting } from '../settings.ts';
 
 export const DEFAULT_ENDPOINT = 'https://dnspod.tencentcloudapi.com';
 
@@ -36,22 +36,12 @@ export const tencentcloudManifest: ProviderManifest<TencentConfig> = {
   ],
 
   parse(raw, path) {
-    const endpointRaw = typeof raw['endpoint'] === 'string' ? raw['endpoint'] : DEFAULT_ENDPOINT;
-    let endpoint: URL;
-    try {
-      endpoint = new URL(endpointRaw);
-    } catch {
-      throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.endpoint`, reason: 'not a URL', value: endpointRaw } });
-    }
-    if (endpoint.protocol !== 'https:' || endpoint.username !== '' || endpoint.password !== '' || (endpoint.pathname !== '/' && endpoint.pathname !== '')) {
-      throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.endpoint`, reason: 'expected https://host[:port] with no path or user info', value: endpoint.origin } });
-    }
-    const timeoutMs = typeof raw['timeout'] === 'number' ? raw['timeout'] : 30000;
-    if (timeoutMs < 1) throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.timeout`, reason: 'expected a positive number of milliseconds', value: timeoutMs } });
+    const endpoint = httpsOriginSetting(raw, path, DEFAULT_ENDPOINT);
+    const timeoutMs = timeoutSetting(raw, path, 30000);
     const out: { -readonly [K in keyof TencentConfig]: TencentConfig[K] } = {
       secretId: String(raw['secretId']),
       secretKey: String(raw['secretKey']),
-      endpoint: endpoint.origin,
+      endpoint,
       timeoutMs,
     };
     if (typeof raw['zone'] === 'string') out.zone = normalizeName(raw['zone']);

@@ -25,6 +25,7 @@ import type { HmacAlgorithm } from './hmac.ts';
 import { WebhookProvider } from './provider.ts';
 import { RECORD_PLACEHOLDERS, ZONE_PLACEHOLDERS } from './template.ts';
 import { readTrustFile } from '../../config/trust-file.ts';
+import { timeoutSetting } from '../settings.ts';
 
 const PLACEHOLDERS = '{{name}} (relative, "@" for the apex), {{fqdn}} (absolute, no trailing dot), {{zone}}, {{type}}, {{data}}, {{ttl}}';
 
@@ -71,8 +72,7 @@ export const webhookManifest: ProviderManifest<WebhookConfig> = {
 
   parse(raw, path) {
     const zone = normalizeName(text(raw['zone'], ''));
-    const timeoutMs = typeof raw['timeout'] === 'number' ? raw['timeout'] : 30000;
-    if (timeoutMs < 1) throw new AppError('CONFIG_INVALID', { evidence: { path: `${path}.timeout`, reason: 'expected a positive number of milliseconds', value: timeoutMs } });
+    const timeoutMs = timeoutSetting(raw, path, 30000);
     const ttl = typeof raw['ttl'] === 'number' ? raw['ttl'] : 300;
     const out: { -readonly [K in keyof WebhookConfig]: WebhookConfig[K] } = {
       zone,
