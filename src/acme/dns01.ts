@@ -17,10 +17,11 @@
 import type { Clock } from '../clock/clock.ts';
 import type { DnsContext } from '../dns/context.ts';
 import { authoritativeServers } from '../dns/authoritative.ts';
-import { relativeName, isInZone } from '../dns/names.ts';
+import { relativeName } from '../dns/names.ts';
 import { TYPE } from '../dns/wire.ts';
 import { answersFor, query } from '../dns/transport.ts';
 import { findZone } from '../dns/zone.ts';
+import { zoneOf } from '../providers/zone-of.ts';
 import { waitFor, type PropagationReport, type ProgressEvent } from '../propagation/wait.ts';
 import type { DnsProvider } from '../providers/types.ts';
 import type { Store } from '../store/store.ts';
@@ -68,15 +69,11 @@ export async function challengeName(domain: string, dns: DnsContext): Promise<st
   return fqdn;
 }
 
-async function zoneOf(fqdn: string, deps: SolverDeps): Promise<string> {
-  if (deps.provider.zone !== undefined && isInZone(fqdn, deps.provider.zone)) return deps.provider.zone;
-  return (await findZone(fqdn, deps.dns)).zone;
-}
 
 /** Write the TXT record for one authorization (journal first). */
 export async function present(domain: string, value: string, deps: SolverDeps): Promise<PresentedRecord> {
   const fqdn = await challengeName(domain, deps.dns);
-  const zone = await zoneOf(fqdn, deps);
+  const zone = await zoneOf(fqdn, deps.provider, deps.dns, deps.signal === undefined ? {} : { signal: deps.signal });
   const name = relativeName(fqdn, zone);
   const entry = await deps.journal.addJournalEntry({
     provider: deps.providerName,

@@ -7,7 +7,8 @@ import { HELP } from './help.ts';
 import { langFromEnv, renderError } from './render.ts';
 import type { Lang } from './messages.ts';
 
-type Handler = (ctx: CommandContext) => Promise<void>;
+/** A command; a number it returns is the exit status (a report whose checks failed), else 0. */
+type Handler = (ctx: CommandContext) => Promise<void | number>;
 
 /** Each command's module is loaded only when that command runs (start-up time is most of a one-shot run). */
 const COMMANDS: Record<string, () => Promise<Handler>> = {
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Handler>> = {
   'cert revoke': async () => (await import('./commands/cert.ts')).certRevoke,
   clock: async () => (await import('./commands/clock.ts')).clockCommand,
   providers: async () => (await import('./commands/providers.ts')).providersCommand,
+  'provider test': async () => (await import('./commands/provider-test.ts')).providerTest,
   'config check': async () => (await import('./commands/config.ts')).configCheck,
 };
 
@@ -45,8 +47,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       return 0;
     }
     const handler = await find(parsed.words)();
-    await handler({ global: parsed.global, env, words: parsed.words, options: parsed.options, out, err });
-    return 0;
+    return (await handler({ global: parsed.global, env, words: parsed.words, options: parsed.options, out, err })) ?? 0;
   } catch (e) {
     const error: AppError = toAppError(e);
     if (error.code === 'INTERNAL' && verbose) err(String((e as Error).stack));

@@ -18,6 +18,9 @@ commands:
   cert list               certificates, expiry, next renewal, ARI window
   cert revoke <name> [--reason unspecified|keyCompromise|affiliationChanged|superseded|cessationOfOperation]
   clock                   trusted time, offset, every source and its last sample (queries clock.ntp)
+  provider test <name> [--zone <zone>] [--read-only]
+                          check a configured provider: reachable, credential valid, zone visible,
+                          allowed to write (creates and deletes a probe TXT record), vendor's clock offset
   providers               the provider types this build knows and their settings
   config check            validate the configuration; nothing is contacted
   run                     the daemon (not in this build yet)

@@ -66,7 +66,10 @@ const en: Catalogue = {
   DNS_MALFORMED: (e) => ({ summary: `Malformed DNS message: ${s(e['reason'])}.`, causes: ['A broken server or middlebox.'], fix: 'Report this with the evidence.' }),
   DNS_SERVFAIL: (e) => ({ summary: `DNS server ${s(e['server'])} answered SERVFAIL.`, causes: ['The server cannot load the zone.'], fix: 'Check the server logs.' }),
   DNS_REFUSED: (e) => ({ summary: `DNS server ${s(e['server'])} refused the query.`, causes: ['It is not authoritative or not open to this client.'], fix: 'Check `dns.nameservers` / `dns.resolvers`.' }),
-  ZONE_NOT_FOUND: (e) => ({ summary: `No zone found for ${s(e['name'])}.`, causes: ['The name is not in any zone the resolvers know, or the resolvers are unreachable.'], fix: 'Set `zone:` on the provider or `dns.nameservers` for the zone.' }),
+  ZONE_NOT_FOUND: (e) =>
+    e['reason'] === 'not-in-account'
+      ? { summary: `None of the ${s(e['zoneCount'])} zones this credential can see contains ${s(e['name'])}.`, causes: [`The zones it sees: ${s(e['zones'])}.`, 'The zone lives in another account, or the key is limited to other zones.'], fix: 'Use a credential of the account that holds the zone, or set `zone:` on the provider.' }
+      : { summary: `No zone found for ${s(e['name'])}.`, causes: ['The name is not in any zone the resolvers know, or the resolvers are unreachable.'], fix: 'Set `zone:` on the provider or `dns.nameservers` for the zone.' },
   NAMESERVERS_NOT_FOUND: (e) => ({ summary: `No authoritative nameserver found for ${s(e['zone'] ?? e['name'])}.`, causes: ['The NS records do not resolve.'], fix: 'Set `dns.nameservers` for the zone.' }),
   RESOLVER_LYING: (e) => ({ summary: `Resolver ${s(e['resolver'])} answers ${s(e['answered'])} for ${s(e['name'])}, but the authoritative servers serve ${s(e['authoritative'])}.`, causes: ['A filtering or rewriting resolver (router, ISP, VPN, split-horizon).'], fix: 'zonekeeper checks the authoritative servers directly; do not rely on this resolver for DNS-01 or DDNS checks.' }),
   RESOLVER_FAKE_IP: (e) => ({ summary: `Resolver ${s(e['resolver'])} is a fake-IP resolver: it answers ${s(e['answered'])} (198.18.0.0/15) for ${s(e['name'])}.`, causes: ['A proxy (Clash, Surge, sing-box) in fake-IP mode intercepts DNS.'], fix: 'zonekeeper checks the authoritative servers directly; exclude your zones from fake-IP (fake-ip-filter) for other tools.' }),
@@ -166,7 +169,10 @@ const zh: Catalogue = {
   DNS_MALFORMED: (e) => ({ summary: `DNS 报文格式错误：${s(e['reason'])}。`, causes: ['服务器或中间设备有问题。'], fix: '请附上证据报告此问题。' }),
   DNS_SERVFAIL: (e) => ({ summary: `DNS 服务器 ${s(e['server'])} 返回 SERVFAIL。`, causes: ['服务器无法加载该区域。'], fix: '查看服务器日志。' }),
   DNS_REFUSED: (e) => ({ summary: `DNS 服务器 ${s(e['server'])} 拒绝了查询。`, causes: ['它不是权威服务器，或不对本客户端开放。'], fix: '检查 `dns.nameservers` / `dns.resolvers`。' }),
-  ZONE_NOT_FOUND: (e) => ({ summary: `找不到 ${s(e['name'])} 所属的区域。`, causes: ['该名称不在解析器所知的任何区域中，或解析器不可达。'], fix: '在服务商配置中设置 `zone:`，或为该区域设置 `dns.nameservers`。' }),
+  ZONE_NOT_FOUND: (e) =>
+    e['reason'] === 'not-in-account'
+      ? { summary: `该凭据可见的 ${s(e['zoneCount'])} 个区域都不包含 ${s(e['name'])}。`, causes: [`可见的区域：${s(e['zones'])}。`, '该区域属于另一个账号，或密钥仅限于其他区域。'], fix: '使用该区域所属账号的凭据，或在服务商配置中设置 `zone:`。' }
+      : { summary: `找不到 ${s(e['name'])} 所属的区域。`, causes: ['该名称不在解析器所知的任何区域中，或解析器不可达。'], fix: '在服务商配置中设置 `zone:`，或为该区域设置 `dns.nameservers`。' },
   NAMESERVERS_NOT_FOUND: (e) => ({ summary: `找不到 ${s(e['zone'] ?? e['name'])} 的权威服务器。`, causes: ['NS 记录无法解析。'], fix: '为该区域设置 `dns.nameservers`。' }),
   RESOLVER_LYING: (e) => ({ summary: `解析器 ${s(e['resolver'])} 对 ${s(e['name'])} 返回 ${s(e['answered'])}，而权威服务器返回 ${s(e['authoritative'])}。`, causes: ['过滤或改写 DNS 的解析器（路由器、运营商、VPN、分离解析）。'], fix: 'zonekeeper 直接查询权威服务器；DNS-01 和 DDNS 检查不要依赖该解析器。' }),
   RESOLVER_FAKE_IP: (e) => ({ summary: `解析器 ${s(e['resolver'])} 是 fake-IP 解析器：对 ${s(e['name'])} 返回 ${s(e['answered'])}（198.18.0.0/15）。`, causes: ['代理软件（Clash、Surge、sing-box）的 fake-IP 模式劫持了 DNS。'], fix: 'zonekeeper 直接查询权威服务器；其他工具请把你的域名加入 fake-ip-filter。' }),

@@ -138,3 +138,38 @@ void test('a secret that YAML read as a number is refused (leading zeros are alr
   const e = fails(() => checkFields(FIELDS, { server: 'a', apiKey: 12345678 }, 'p', {}), 'CONFIG_INVALID', { path: 'p.apiKey' });
   assert.ok(!JSON.stringify(e.diagnosis).includes('12345678'));
 });
+
+const MAP_FIELDS: readonly FieldSpec[] = [
+  { name: 'keyId', type: 'string', required: false, secret: false, credential: true, description: 'access key id' },
+  { name: 'headers', type: 'map', required: false, secret: false, description: 'free-form', keyPattern: { regex: /^[A-Za-z0-9-]+$/, description: 'letters, digits and -' } },
+  { name: 'tokens', type: 'map', required: false, secret: true, description: 'secret values' },
+];
+
+void test('map: free-form keys to strings; references resolved; numbers become text', () => {
+  const { values, secrets } = checkFields(MAP_FIELDS, { headers: { 'X-Team': 'dns', 'X-Retry': 3, 'X-From': '${env:ZK_FROM}' } }, 'p', { ZK_FROM: 'env-value' });
+  assert.deepEqual(values['headers'], { 'X-Team': 'dns', 'X-Retry': '3', 'X-From': 'env-value' });
+  assert.deepEqual(secrets, []);
+});
+
+void test('map: a key outside the pattern, a nested value or a non-mapping → CONFIG_INVALID at the path', () => {
+  fails(() => checkFields(MAP_FIELDS, { headers: { 'X Bad': 'v' } }, 'p', {}), 'CONFIG_INVALID', { path: 'p.headers.X Bad' });
+  fails(() => checkFields(MAP_FIELDS, { headers: { 'X-A': { deep: 1 } } }, 'p', {}), 'CONFIG_INVALID', { path: 'p.headers.X-A' });
+  fails(() => checkFields(MAP_FIELDS, { headers: 'X-A: b' }, 'p', {}), 'CONFIG_INVALID', { path: 'p.headers' });
+  fails(() => checkFields(MAP_FIELDS, { headers: ['X-A'] }, 'p', {}), 'CONFIG_INVALID', { path: 'p.headers' });
+});
+
+void test('map of secrets: values collected for redaction, checked for invisible characters, never numbers', () => {
+  const { secrets } = checkFields(MAP_FIELDS, { tokens: { a: 'one', b: 'two' } }, 'p', {});
+  assert.deepEqual(secrets.sort(), ['one', 'two']);
+  const e = fails(() => checkFields(MAP_FIELDS, { tokens: { a: 'ab\u200Bcd' } }, 'p', {}), 'SECRET_INVISIBLE_CHARACTER', { path: 'p.tokens.a', position: 3 });
+  assert.ok(!JSON.stringify(e.diagnosis).includes('ab\u200Bcd'));
+  fails(() => checkFields(MAP_FIELDS, { tokens: { a: 12 } }, 'p', {}), 'CONFIG_INVALID', { path: 'p.tokens.a' });
+});
+
+void test('a credential id (not secret) is checked for stray whitespace with its position, and not redacted', () => {
+  fails(() => checkFields(MAP_FIELDS, { keyId: 'AKID123 ' }, 'p', {}), 'SECRET_INVISIBLE_CHARACTER', { path: 'p.keyId', position: 8, where: 'trailing' });
+  fails(() => checkFields(MAP_FIELDS, { keyId: '\u00A0AKID123' }, 'p', {}), 'SECRET_INVISIBLE_CHARACTER', { path: 'p.keyId', position: 1, character: 'U+00A0' });
+  const { values, secrets } = checkFields(MAP_FIELDS, { keyId: 'AKID123' }, 'p', {});
+  assert.equal(values['keyId'], 'AKID123');
+  assert.deepEqual(secrets, []);
+});

@@ -25,6 +25,34 @@ export function unknownKey(path: string, key: string, known: readonly string[]):
 
 const INTEGER = /^\s*[+-]?\d+\s*$/;
 
+/** SECRET_INVISIBLE_CHARACTER naming the character and its 1-based position, never the value. */
+function checkInvisible(s: string, path: string): void {
+  const bad = findInvisibleCharacter(s);
+  if (bad !== undefined)
+    throw new AppError('SECRET_INVISIBLE_CHARACTER', {
+      evidence: { path, character: bad.codePoint, characterName: bad.name, position: bad.position, length: bad.length, where: bad.where },
+    });
+}
+
+/** A `map` field: free-form keys (checked against keyPattern) to string values (references resolved). */
+function checkMap(f: FieldSpec, v: unknown, path: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  if (!isPlainObject(v)) throw new AppError('CONFIG_INVALID', { evidence: { path, reason: 'expected a mapping of names to values' } });
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(v)) {
+    const p = `${path}.${key}`;
+    if (f.keyPattern !== undefined && !f.keyPattern.regex.test(key))
+      throw new AppError('CONFIG_INVALID', { evidence: { path: p, reason: `not a valid name: ${f.keyPattern.description}` } });
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+      throw new AppError('CONFIG_INVALID', { evidence: { path: p, reason: 'expected a string' } });
+    if (f.secret && typeof value !== 'string')
+      throw new AppError('CONFIG_INVALID', { evidence: { path: p, reason: 'a secret must be a quoted string (YAML read this one as a number)' } });
+    const s = resolveReferences(String(value), p, env);
+    if (f.secret) checkInvisible(s, p);
+    out[key] = s;
+  }
+  return out;
+}
+
 /**
  * Check `raw` against `fields`: unknown keys (with a hint), required fields,
  * types (an integer may be written as a decimal string or a reference),
@@ -61,6 +89,12 @@ export function checkFields(
         secrets.push(...inner.secrets);
         break;
       }
+      case 'map': {
+        const map = checkMap(f, v, p, env);
+        values[f.name] = map;
+        if (f.secret) secrets.push(...Object.values(map));
+        break;
+      }
       case 'integer': {
         const text = typeof v === 'string' ? resolveReferences(v, p, env) : undefined;
         const n = text === undefined ? v : INTEGER.test(text) ? Number(text) : Number.NaN;
@@ -73,14 +107,8 @@ export function checkFields(
         if (f.secret && typeof v !== 'string')
           throw new AppError('CONFIG_INVALID', { evidence: { path: p, reason: 'a secret must be a quoted string (YAML read this one as a number)' } });
         const s = resolveReferences(String(v), p, env);
-        if (f.secret) {
-          const bad = findInvisibleCharacter(s);
-          if (bad !== undefined)
-            throw new AppError('SECRET_INVISIBLE_CHARACTER', {
-              evidence: { path: p, character: bad.codePoint, characterName: bad.name, position: bad.position, length: bad.length, where: bad.where },
-            });
-          secrets.push(s);
-        }
+        if (f.secret || f.credential === true) checkInvisible(s, p);
+        if (f.secret) secrets.push(s);
         if (f.enum !== undefined && !f.enum.includes(s.toLowerCase().replace(/\.$/, ''))) {
           const suggestion = didYouMean(s, f.enum);
           throw new AppError('CONFIG_INVALID', {

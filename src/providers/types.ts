@@ -12,6 +12,11 @@
  *   `data` removes the whole (name, type) set. Deleting what is not there
  *   is not an error (idempotent).
  *
+ * - listZones (optional, where the vendor API lists zones): every zone the
+ *   credential can see, absolute with a trailing dot. Used to find the zone
+ *   of a name when `zone` is not configured (longest matching suffix), before
+ *   falling back to an SOA walk.
+ *
  * Every method honours `signal`, returns the records it affected, and fails
  * only with AppError (PROVIDER_AUTH, PROVIDER_PERMISSION, TSIG_*, UPDATE_*,
  * DNS_* ...).
@@ -32,6 +37,7 @@ export interface DnsProvider {
   appendRecords(zone: string, records: readonly DnsRecord[], call?: ProviderCall): Promise<DnsRecord[]>;
   setRecords(zone: string, records: readonly DnsRecord[], call?: ProviderCall): Promise<DnsRecord[]>;
   deleteRecords(zone: string, records: readonly DnsRecord[], call?: ProviderCall): Promise<DnsRecord[]>;
+  listZones?(call?: ProviderCall): Promise<string[]>;
 }
 
 /** What every provider gets from the composition root. */
@@ -42,7 +48,13 @@ export interface ProviderDeps {
   readonly http?: HttpClient;
 }
 
-export type FieldType = 'string' | 'integer' | 'object';
+/**
+ * - string / integer: a scalar (`${env:}` / `${file:}` references resolved);
+ * - object: a mapping with the fixed `fields` below;
+ * - map: a mapping from free-form keys to string values (HTTP headers, tags);
+ *   keys must match `keyPattern` when given.
+ */
+export type FieldType = 'string' | 'integer' | 'object' | 'map';
 
 /** One configuration field of a provider; drives validation, CLI help, docs and the web form. */
 export interface FieldSpec {
@@ -50,12 +62,20 @@ export interface FieldSpec {
   readonly type: FieldType;
   readonly required: boolean;
   readonly secret: boolean;
+  /**
+   * Part of a credential though not secret (access key ids, TSIG key names):
+   * checked for stray whitespace and invisible characters like a secret, and
+   * shown. Implied by `secret`.
+   */
+  readonly credential?: boolean;
   readonly description: string;
   readonly default?: string | number;
   /** For `object` fields. */
   readonly fields?: readonly FieldSpec[];
   /** Allowed values, for enumerations. */
   readonly enum?: readonly string[];
+  /** For `map` fields: what every key must look like, and its description for errors. */
+  readonly keyPattern?: { readonly regex: RegExp; readonly description: string };
 }
 
 export interface ProviderManifest<C = unknown> {

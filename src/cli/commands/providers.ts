@@ -3,8 +3,18 @@ import { PROVIDER_MANIFESTS } from '../../providers/registry.ts';
 import type { FieldSpec } from '../../providers/types.ts';
 import type { CommandContext } from '../command.ts';
 
+/** A field as JSON: a map's key pattern as its source text. */
+function fieldJson(f: FieldSpec): Record<string, unknown> {
+  const { keyPattern, fields, ...rest } = f;
+  return {
+    ...rest,
+    ...(fields === undefined ? {} : { fields: fields.map(fieldJson) }),
+    ...(keyPattern === undefined ? {} : { keyPattern: { pattern: keyPattern.regex.source, description: keyPattern.description } }),
+  };
+}
+
 function describe(f: FieldSpec, prefix = ''): string[] {
-  const own = `    ${prefix}${f.name}${f.required ? '' : '?'}  ${f.type}${f.secret ? ' (secret)' : ''}${f.default !== undefined ? ` = ${f.default}` : ''}  ${f.description}`;
+  const own = `    ${prefix}${f.name}${f.required ? '' : '?'}  ${f.type}${f.secret ? ' (secret)' : f.credential === true ? ' (credential)' : ''}${f.default !== undefined ? ` = ${f.default}` : ''}  ${f.description}`;
   return [own, ...(f.fields ?? []).flatMap((x) => describe(x, `${prefix}${f.name}.`))];
 }
 
@@ -14,7 +24,7 @@ export function providersCommand(ctx: CommandContext): Promise<void> {
       JSON.stringify({
         ok: true,
         command: 'providers',
-        providers: PROVIDER_MANIFESTS.map((m) => ({ id: m.id, aliases: m.aliases, name: m.displayName, docs: m.docsUrl, capabilities: m.capabilities, fields: m.fields })),
+        providers: PROVIDER_MANIFESTS.map((m) => ({ id: m.id, aliases: m.aliases, name: m.displayName, docs: m.docsUrl, capabilities: m.capabilities, fields: m.fields.map(fieldJson) })),
       }),
     );
     return Promise.resolve();

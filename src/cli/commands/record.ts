@@ -2,17 +2,17 @@
  * `record set|delete|list`: change records through a provider and return
  * once every authoritative server serves the change.
  */
-import { AppError } from '../../core/errors.ts';
 import type { Finding } from '../../core/finding.ts';
 import type { DnsRecord, ExpectedRRset } from '../../core/record.ts';
 import { authoritativeServers } from '../../dns/authoritative.ts';
 import type { DnsContext } from '../../dns/context.ts';
 import { checkResolver } from '../../dns/lying-resolver.ts';
-import { isInZone, normalizeName, relativeName } from '../../dns/names.ts';
+import { normalizeName, relativeName } from '../../dns/names.ts';
 import { canonicalValue, typeCode, typeName } from '../../dns/rdata.ts';
 import { findZone } from '../../dns/zone.ts';
 import { waitFor, type PropagationReport, type ProgressEvent } from '../../propagation/wait.ts';
 import type { DnsProvider } from '../../providers/types.ts';
+import { zoneOf } from '../../providers/zone-of.ts';
 import { usage } from '../args.ts';
 import { optionString, type CommandContext } from '../command.ts';
 import { renderFinding } from '../render.ts';
@@ -59,10 +59,8 @@ function parseTimeout(ctx: CommandContext): number {
   return Number(m[1]) * (m[2] === 'm' ? 60_000 : m[2] === 's' || m[2] === undefined ? 1000 : 1);
 }
 
-async function zoneFor(fqdn: string, provider: DnsProvider, dns: DnsContext): Promise<string> {
-  const zone = provider.zone ?? (await findZone(fqdn, dns)).zone;
-  if (!isInZone(fqdn, zone)) throw new AppError('NAME_INVALID', { evidence: { reason: 'outside-zone', name: fqdn, zone } });
-  return zone;
+function zoneFor(fqdn: string, provider: DnsProvider, dns: DnsContext): Promise<string> {
+  return zoneOf(fqdn, provider, dns, { strict: true });
 }
 
 function progress(ctx: CommandContext, e: ProgressEvent): void {
@@ -105,6 +103,8 @@ async function withRuntime<T>(ctx: CommandContext, fn: (rt: Runtime) => Promise<
   const config = loadRuntimeConfig(ctx.global, ctx.env);
   const rt = await openRuntime(ctx.global, config);
   try {
+    // Before any TLS or signing: with clock.ntp configured the clock is right from the first request.
+    await rt.syncClock();
     return await fn(rt);
   } finally {
     await rt.close();

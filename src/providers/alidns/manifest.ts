@@ -27,7 +27,7 @@ export const alidnsManifest: ProviderManifest<AlidnsConfig> = {
   docsUrl: 'https://www.alibabacloud.com/help/en/dns/api-alidns-2015-01-09-dir',
   capabilities: ['get', 'append', 'set', 'delete'],
   fields: [
-    { name: 'accessKeyId', type: 'string', required: true, secret: false, description: 'AccessKey ID (LTAI…)' },
+    { name: 'accessKeyId', type: 'string', required: true, secret: false, credential: true, description: 'AccessKey ID (LTAI…)' },
     { name: 'accessKeySecret', type: 'string', required: true, secret: true, description: 'AccessKey secret' },
     { name: 'endpoint', type: 'string', required: false, secret: false, description: 'API endpoint', default: DEFAULT_ENDPOINT },
     { name: 'zone', type: 'string', required: false, secret: false, description: 'domain to manage; found with DescribeDomains when absent' },

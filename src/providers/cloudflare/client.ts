@@ -73,6 +73,17 @@ export class CloudflareClient {
     return hit.id as string;
   }
 
+  /** The names of every zone the token can see (GET /zones, 50 a page, following result_info.total_pages). */
+  async zoneNames(signal?: AbortSignal): Promise<string[]> {
+    const out: string[] = [];
+    for (let page = 1; ; page++) {
+      const { result, env, res } = await this.#call<Array<{ name?: unknown }>>({ method: 'GET', path: `/zones?page=${page}&per_page=50`, action: 'zones.list', signal });
+      if (!Array.isArray(result)) throw cloudflareFailure(res, undefined, 'zones.list', false, [this.#o.apiToken]);
+      for (const z of result) if (typeof z.name === 'string') out.push(z.name);
+      if (page >= (env.result_info?.total_pages ?? 1) || result.length === 0) return out;
+    }
+  }
+
   /** Every DNS record of the zone, following result_info.total_pages. */
   async listRecords(zoneId: string, signal?: AbortSignal): Promise<CfRecord[]> {
     const perPage = this.#o.perPage ?? DEFAULT_PER_PAGE;

@@ -59,6 +59,11 @@ export class CloudflareProvider implements DnsProvider {
     return { id, listed: cf.map((c) => ({ cf: c, record: fromCloudflare(zone, c) })) };
   }
 
+  /** Every zone the token can see, absolute with a trailing dot. */
+  async listZones(call: ProviderCall = {}): Promise<string[]> {
+    return (await this.#client.zoneNames(call.signal)).map((z) => normalizeName(z));
+  }
+
   async getRecords(zone: string, call: ProviderCall = {}): Promise<DnsRecord[]> {
     return (await this.#list(zone, call.signal)).listed.map((l) => l.record);
   }

@@ -28,7 +28,7 @@ export const dnsmadeeasyManifest: ProviderManifest<DmeConfig> = {
   docsUrl: 'https://api-docs.dnsmadeeasy.com/',
   capabilities: ['get', 'append', 'set', 'delete'],
   fields: [
-    { name: 'apiKey', type: 'string', required: true, secret: false, description: 'API key' },
+    { name: 'apiKey', type: 'string', required: true, secret: false, credential: true, description: 'API key' },
     { name: 'secretKey', type: 'string', required: true, secret: true, description: 'API secret key' },
     { name: 'endpoint', type: 'string', required: false, secret: false, description: 'API base URL', default: DEFAULT_ENDPOINT },
     { name: 'zone', type: 'string', required: false, secret: false, description: 'managed domain to use; found among the account\'s domains when absent' },

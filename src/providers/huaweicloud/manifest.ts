@@ -33,7 +33,7 @@ export const huaweicloudManifest: ProviderManifest<HuaweiConfig> = {
   docsUrl: 'https://support.huaweicloud.com/intl/en-us/api-dns/dns_api_60001.html',
   capabilities: ['get', 'append', 'set', 'delete'],
   fields: [
-    { name: 'accessKeyId', type: 'string', required: true, secret: false, description: 'access key ID (AK)' },
+    { name: 'accessKeyId', type: 'string', required: true, secret: false, credential: true, description: 'access key ID (AK)' },
     { name: 'secretAccessKey', type: 'string', required: true, secret: true, description: 'secret access key (SK)' },
     { name: 'region', type: 'string', required: false, secret: false, description: 'region (public zones are global)', default: DEFAULT_REGION },
     { name: 'projectId', type: 'string', required: false, secret: false, description: 'project ID, sent as X-Project-Id' },

@@ -74,6 +74,15 @@ export class PowerDnsClient {
     });
   }
 
+  /** The names of every zone of the server (GET /zones). */
+  async zoneNames(signal?: AbortSignal): Promise<string[]> {
+    const res = await this.#send('GET', '/zones', undefined, signal);
+    if (res.status !== 200) throw powerdnsFailure(res, 'GET zones', undefined, [this.#o.apiKey]);
+    const list = json(res);
+    if (!Array.isArray(list)) throw httpStatusError(res, { detail: 'the answer is not a PowerDNS zone list', secrets: [this.#o.apiKey] });
+    return (list as Array<{ name?: unknown }>).flatMap((z) => (typeof z.name === 'string' ? [z.name] : []));
+  }
+
   /** The zone named `zone` (absolute); ZONE_NOT_FOUND when the server has none. */
   async findZone(zone: string, signal?: AbortSignal): Promise<PdnsZone> {
     const res = await this.#send('GET', `/zones?zone=${encodeURIComponent(zone)}`, undefined, signal);

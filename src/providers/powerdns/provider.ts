@@ -81,6 +81,11 @@ export class PowerDnsProvider implements DnsProvider {
     if (o.zone !== undefined) this.zone = normalizeName(o.zone);
   }
 
+  /** Every zone of the server, absolute with a trailing dot. */
+  async listZones(call: ProviderCall = {}): Promise<string[]> {
+    return (await this.#client.zoneNames(call.signal)).map((z) => normalizeName(z));
+  }
+
   async #zone(zone: string, signal: AbortSignal | undefined): Promise<PdnsZone> {
     checkAborted(signal);
     const z = normalizeName(zone);

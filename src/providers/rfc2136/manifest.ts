@@ -32,7 +32,7 @@ export const rfc2136Manifest: ProviderManifest<Rfc2136Config> = {
       secret: false,
       description: 'TSIG key the server grants updates to',
       fields: [
-        { name: 'name', type: 'string', required: true, secret: false, description: 'key name as configured on the server' },
+        { name: 'name', type: 'string', required: true, secret: false, credential: true, description: 'key name as configured on the server' },
         {
           name: 'algorithm',
           type: 'string',

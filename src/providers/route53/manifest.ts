@@ -30,7 +30,7 @@ export const route53Manifest: ProviderManifest<Route53Config> = {
   docsUrl: 'https://docs.aws.amazon.com/Route53/latest/APIReference/Welcome.html',
   capabilities: ['get', 'append', 'set', 'delete'],
   fields: [
-    { name: 'accessKeyId', type: 'string', required: true, secret: false, description: 'access key ID (AKIA… or ASIA…)' },
+    { name: 'accessKeyId', type: 'string', required: true, secret: false, credential: true, description: 'access key ID (AKIA… or ASIA…)' },
     { name: 'secretAccessKey', type: 'string', required: true, secret: true, description: 'secret access key' },
     { name: 'sessionToken', type: 'string', required: false, secret: true, description: 'session token of temporary credentials' },
     { name: 'hostedZoneId', type: 'string', required: false, secret: false, description: 'hosted zone ID; found with ListHostedZonesByName when absent' },

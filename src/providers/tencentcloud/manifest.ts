@@ -27,7 +27,7 @@ export const tencentcloudManifest: ProviderManifest<TencentConfig> = {
   docsUrl: 'https://www.tencentcloud.com/document/api/1157/49025',
   capabilities: ['get', 'append', 'set', 'delete'],
   fields: [
-    { name: 'secretId', type: 'string', required: true, secret: false, description: 'API key SecretId (AKID…)' },
+    { name: 'secretId', type: 'string', required: true, secret: false, credential: true, description: 'API key SecretId (AKID…)' },
     { name: 'secretKey', type: 'string', required: true, secret: true, description: 'API key SecretKey' },
     { name: 'endpoint', type: 'string', required: false, secret: false, description: 'API endpoint', default: DEFAULT_ENDPOINT },
     { name: 'zone', type: 'string', required: false, secret: false, description: 'DNSPod domain to manage; found with DescribeDomainList when absent' },

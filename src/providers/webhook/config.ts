@@ -5,8 +5,8 @@
  * naming the setting: unknown placeholder, URL not http(s), body not JSON,
  * malformed header line).
  *
- * `headers` is text with one `Name: value` per line (a YAML block scalar),
- * because header names are the user's own and not settings.
+ * `headers` is a map (header name → value template): the names are the
+ * user's own, so the manifest declares it a free-form `map` field.
  */
 import { AppError } from '../../core/errors.ts';
 import { isPlainObject } from '../../config/fields.ts';
@@ -41,7 +41,7 @@ export interface WebhookConfig {
 }
 
 export const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const SAMPLE: TemplateValues = { name: 'sample', fqdn: 'sample.example.com', zone: 'example.com', type: 'TXT', data: 'sample "value"', ttl: '300' };
 
 /** A checked setting as text (strings and numbers), else `fallback`. */
@@ -53,17 +53,12 @@ function invalid(path: string, reason: string, extra: Record<string, string> = {
   return new AppError('CONFIG_INVALID', { evidence: { path, reason, ...extra } });
 }
 
-/** Header lines `Name: value` (blank lines ignored). */
-export function parseHeaders(lines: string, path: string, allowed: readonly Placeholder[]): WebhookHeader[] {
-  const out: WebhookHeader[] = [];
-  for (const line of lines.split(/\r?\n/)) {
-    if (line.trim() === '') continue;
-    const colon = line.indexOf(':');
-    const name = colon < 0 ? '' : line.slice(0, colon).trim();
-    if (!TOKEN.test(name)) throw invalid(path, 'expected one "Name: value" header per line');
-    out.push({ name: name.toLowerCase(), value: parseTemplate(line.slice(colon + 1).trim(), path, allowed) });
-  }
-  return out;
+/** Headers from the checked `headers` map (names lower-cased, values templates; CR/LF refused by the template parser). */
+export function parseHeaders(map: Readonly<Record<string, unknown>>, path: string, allowed: readonly Placeholder[]): WebhookHeader[] {
+  return Object.entries(map).map(([name, value]) => {
+    if (!HEADER_NAME.test(name)) throw invalid(`${path}.${name}`, 'not a valid header name');
+    return { name: name.toLowerCase(), value: parseTemplate(text(value, ''), `${path}.${name}`, allowed) };
+  });
 }
 
 /** One call from the checked raw mapping at `path`. */
@@ -75,7 +70,7 @@ export function parseCall(raw: unknown, path: string, allowed: readonly Placehol
   if (!/^https?:\/\//i.test(urlText)) throw invalid(`${path}.url`, 'must be an http:// or https:// URL', { value: urlText });
   const url = parseTemplate(urlText, `${path}.url`, allowed);
   if (!URL.canParse(renderTemplate(url, SAMPLE, 'url'))) throw invalid(`${path}.url`, 'not a valid URL', { value: urlText });
-  const headers = typeof raw['headers'] === 'string' ? parseHeaders(raw['headers'], `${path}.headers`, allowed) : [];
+  const headers = isPlainObject(raw['headers']) ? parseHeaders(raw['headers'], `${path}.headers`, allowed) : [];
   if (!withBody || typeof raw['body'] !== 'string') return { method, url, headers };
   const body = parseTemplate(raw['body'], `${path}.body`, allowed);
   try {

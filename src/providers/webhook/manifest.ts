@@ -20,7 +20,7 @@ import { AppError } from '../../core/errors.ts';
 import { normalizeName } from '../../dns/names.ts';
 import { httpOf } from '../http-of.ts';
 import type { FieldSpec, ProviderManifest } from '../types.ts';
-import { METHODS, parseCall, text, type WebhookConfig } from './config.ts';
+import { HEADER_NAME, METHODS, parseCall, text, type WebhookConfig } from './config.ts';
 import type { HmacAlgorithm } from './hmac.ts';
 import { WebhookProvider } from './provider.ts';
 import { RECORD_PLACEHOLDERS, ZONE_PLACEHOLDERS } from './template.ts';
@@ -33,7 +33,14 @@ function callFields(withBody: boolean): FieldSpec[] {
   return [
     { name: 'method', type: 'string', required: false, secret: false, description: 'HTTP method', default: withBody ? 'post' : 'get', enum: METHODS },
     { name: 'url', type: 'string', required: true, secret: false, description: `http(s) URL template; placeholders are percent-encoded: ${withBody ? PLACEHOLDERS : '{{zone}} only'}` },
-    { name: 'headers', type: 'string', required: false, secret: false, description: 'one "Name: value" per line; placeholders verbatim (CR/LF refused)' },
+    {
+      name: 'headers',
+      type: 'map',
+      required: false,
+      secret: false,
+      description: 'extra request headers, name → value template; placeholders verbatim (CR/LF refused)',
+      keyPattern: { regex: HEADER_NAME, description: 'an HTTP header name (RFC 9110 token)' },
+    },
     ...(withBody
       ? [{ name: 'body', type: 'string', required: false, secret: false, description: 'JSON text template (sent as application/json); placeholders inside JSON strings are JSON-escaped, {{ttl}} may stand bare' } as const]
       : []),

@@ -43,12 +43,12 @@ void test('an unknown placeholder is CONFIG_INVALID naming it; list templates kn
 });
 
 void test('a call is checked when read: http(s) URL, JSON body, header lines, method', () => {
-  const ok = parseCall({ method: 'put', url: 'http://h/{{fqdn}}', headers: 'X-A: {{type}}\n\nX-B: b', body: '{"d":"{{data}}"}' }, 'p', RECORD_PLACEHOLDERS, true);
+  const ok = parseCall({ method: 'put', url: 'http://h/{{fqdn}}', headers: { 'X-A': '{{type}}', 'X-B': 'b' }, body: '{"d":"{{data}}"}' }, 'p', RECORD_PLACEHOLDERS, true);
   assert.equal(ok.method, 'PUT');
   assert.deepEqual(ok.headers.map((h) => h.name), ['x-a', 'x-b']);
   assert.throws(() => parseCall({ url: 'ftp://h/x' }, 'p', RECORD_PLACEHOLDERS, true), code('CONFIG_INVALID'));
   assert.throws(() => parseCall({ url: '{{zone}}://h' }, 'p', RECORD_PLACEHOLDERS, true), code('CONFIG_INVALID'));
   assert.throws(() => parseCall({ url: 'https://h', body: '{"d":{{data}}' }, 'p', RECORD_PLACEHOLDERS, true), code('CONFIG_INVALID'));
-  assert.throws(() => parseCall({ url: 'https://h', headers: 'no colon here' }, 'p', RECORD_PLACEHOLDERS, true), code('CONFIG_INVALID'));
+  assert.throws(() => parseCall({ url: 'https://h', headers: { 'no colon here': 'v' } }, 'p', RECORD_PLACEHOLDERS, true), code('CONFIG_INVALID'));
   assert.throws(() => parseCall({ url: 'https://h', method: 'trace' }, 'p', RECORD_PLACEHOLDERS, true), code('CONFIG_INVALID'));
 });
