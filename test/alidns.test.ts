@@ -24,6 +24,7 @@ import { writeProviderConfig } from './harness/zk-config.ts';
 import { probe } from './harness/dns-probe.ts';
 import { ShiftedClock, parseShift } from './harness/shifted-clock.ts';
 import { startAlidnsEmulator, type AlidnsEmulator } from './emulators/alidns.ts';
+import { runProviderFaultSuite, type ProviderSetup } from './harness/provider-faults.ts';
 
 const FULL = { accessKeyId: 'LTAIfull00000000000000', accessKeySecret: 'full-secret-00000000000000000' };
 const RAM_DENIED = { accessKeyId: 'LTAIram000000000000000', accessKeySecret: 'ram-secret-000000000000000000', ramDenied: true };
@@ -45,6 +46,12 @@ function provider(o: { accessKeyId?: string; accessKeySecret?: string; clock?: C
     clock: new CorrectedClock({ system: o.clock ?? systemClock }),
     dns: { resolvers: [], nameservers: new Map(), timeoutMs: 2000 },
   }) as AlidnsProvider;
+}
+
+/** The provider as the fault suite configures it: its timeout, its HTTP client. */
+function faultProvider(s: ProviderSetup, accessKeySecret = FULL.accessKeySecret): AlidnsProvider {
+  const config = alidnsManifest.parse({ accessKeyId: FULL.accessKeyId, accessKeySecret, endpoint: emu.endpoint, trust: trustFile, zone: 'example.test', timeout: s.timeoutMs }, 'providers.ali');
+  return alidnsManifest.create(config, { clock: s.clock, http: s.http, dns: { resolvers: [], nameservers: new Map(), timeoutMs: 2000 } }) as AlidnsProvider;
 }
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
@@ -75,6 +82,12 @@ after(async () => {
 });
 
 runProviderContract('alidns', () => target, { label: 'ali', pagination: 250 });
+
+runProviderFaultSuite(
+  'alidns',
+  () => ({ provider: (s) => faultProvider(s), unauthorized: (s) => faultProvider(s, 'wrong-secret-000000000000000000'), zone: ZONE, host: emu, served }),
+  { label: 'ali-faults', throttleRetryAfter: false },
+);
 
 describe('alidns: registry, zones, errors', () => {
   test('the provider is registered under its id and its alias', () => {

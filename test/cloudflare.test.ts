@@ -20,6 +20,7 @@ import type { DnsProvider } from '../src/providers/types.ts';
 import { KEY_FULL, startBind, stopBind, type BindBed } from './harness/bind.ts';
 import { probe } from './harness/dns-probe.ts';
 import { startCloudflareEmulator, type CloudflareEmulator } from './emulators/cloudflare.ts';
+import { runProviderFaultSuite, type ProviderSetup } from './harness/provider-faults.ts';
 
 const ZONE = 'example.test.';
 const TOKEN = 'cf-full-token_0123456789abcdef';
@@ -37,6 +38,14 @@ function cloudflare(token: string): DnsProvider {
   const config = cloudflareManifest.parse({ apiToken: token, endpoint: emu.endpoint, zone: ZONE, trust: join(dir, 'emulator-ca.pem'), perPage: PAGE, timeout: 5000 }, 'providers.cf');
   return cloudflareManifest.create(config, deps());
 }
+
+/** The provider as the fault suite configures it: its timeout, its HTTP client. */
+function faultProvider(s: ProviderSetup, token = TOKEN): DnsProvider {
+  const config = cloudflareManifest.parse({ apiToken: token, endpoint: emu.endpoint, zone: ZONE, trust: join(dir, 'emulator-ca.pem'), perPage: PAGE, timeout: s.timeoutMs }, 'providers.cf');
+  return cloudflareManifest.create(config, { clock: s.clock, http: s.http, dns: { resolvers: [], nameservers: new Map(), timeoutMs: 2000 } });
+}
+
+const served = async (name: string, type: 'TXT'): Promise<string[]> => (await probe(bed.primary.host, bed.primary.port, name, type)).answers.map((a) => a.data).sort();
 
 function rejectsWith(code: string): (e: unknown) => boolean {
   return (e: unknown) => {
@@ -68,6 +77,12 @@ after(async () => {
 });
 
 runProviderContract('cloudflare', () => target, { label: 'cf-contract', pagination: 250 });
+
+runProviderFaultSuite(
+  'cloudflare',
+  () => ({ provider: (s) => faultProvider(s), unauthorized: (s) => faultProvider(s, 'not-a-known-token'), zone: ZONE, host: emu, served }),
+  { label: 'cf-faults', throttleRetryAfter: true },
+);
 
 void test('cloudflare is in the registry', () => {
   assert.equal(findManifest('Cloudflare')?.id, 'cloudflare');

@@ -24,6 +24,7 @@ import { writeProviderConfig } from './harness/zk-config.ts';
 import { probe } from './harness/dns-probe.ts';
 import { ShiftedClock, parseShift } from './harness/shifted-clock.ts';
 import { authenticateDme, dmeHmacValid, parseImfFixdate, startDmeEmulator, type DmeEmulator } from './emulators/dnsmadeeasy.ts';
+import { runProviderFaultSuite, type ProviderSetup } from './harness/provider-faults.ts';
 
 const FULL = { apiKey: '1c1a3c91-4770-4ce7-96f4-54c0eb0e457a', secretKey: 'c9b5625f-9834-4ff8-baba-4ed5f32cae55' };
 const ZONE = 'example.test.';
@@ -46,6 +47,12 @@ function provider(o: { apiKey?: string; secretKey?: string; clock?: Clock; emula
     clock: new CorrectedClock({ system: o.clock ?? systemClock }),
     dns: { resolvers: [], nameservers: new Map(), timeoutMs: 2000 },
   }) as DmeProvider;
+}
+
+/** The provider as the fault suite configures it: its timeout, its HTTP client. */
+function faultProvider(s: ProviderSetup, secretKey = FULL.secretKey): DmeProvider {
+  const config = dnsmadeeasyManifest.parse({ apiKey: FULL.apiKey, secretKey, endpoint: emu.endpoint, trust: trustFile, zone: 'example.test', timeout: s.timeoutMs }, 'providers.dme');
+  return dnsmadeeasyManifest.create(config, { clock: s.clock, http: s.http, dns: { resolvers: [], nameservers: new Map(), timeoutMs: 2000 } }) as DmeProvider;
 }
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
@@ -112,6 +119,12 @@ after(async () => {
 });
 
 runProviderContract('dnsmadeeasy', () => target, { label: 'dme', pagination: 250 });
+
+runProviderFaultSuite(
+  'dnsmadeeasy',
+  () => ({ provider: (s) => faultProvider(s), unauthorized: (s) => faultProvider(s, '00000000-0000-4000-8000-000000000000'), zone: ZONE, host: emu, served }),
+  { label: 'dme-faults', throttleRetryAfter: false },
+);
 
 describe('dnsmadeeasy: registry, zones, errors', () => {
   test('the provider is registered under its id and its alias', () => {

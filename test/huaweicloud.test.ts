@@ -24,6 +24,7 @@ import { writeProviderConfig } from './harness/zk-config.ts';
 import { probe } from './harness/dns-probe.ts';
 import { ShiftedClock, parseShift } from './harness/shifted-clock.ts';
 import { startHuaweiEmulator, type HuaweiEmulator } from './emulators/huaweicloud.ts';
+import { runProviderFaultSuite, type ProviderSetup } from './harness/provider-faults.ts';
 
 const FULL = { accessKeyId: 'HWFULLAK0000000000000', secretAccessKey: 'full-sk-0000000000000000000000000000000' };
 const DENIED = { accessKeyId: 'HWDENIEDAK00000000000', secretAccessKey: 'denied-sk-00000000000000000000000000000', denied: true };
@@ -45,6 +46,12 @@ function provider(o: { accessKeyId?: string; secretAccessKey?: string; clock?: C
     clock: o.clock ?? new CorrectedClock({ system: o.system ?? systemClock }),
     dns: { resolvers: [], nameservers: new Map(), timeoutMs: 2000 },
   }) as HuaweiProvider;
+}
+
+/** The provider as the fault suite configures it: its timeout, its HTTP client. */
+function faultProvider(s: ProviderSetup, secretAccessKey = FULL.secretAccessKey): HuaweiProvider {
+  const config = huaweicloudManifest.parse({ accessKeyId: FULL.accessKeyId, secretAccessKey, endpoint: emu.endpoint, trust: trustFile, zone: 'example.test', timeout: s.timeoutMs }, 'providers.hw');
+  return huaweicloudManifest.create(config, { clock: s.clock, http: s.http, dns: { resolvers: [], nameservers: new Map(), timeoutMs: 2000 } }) as HuaweiProvider;
 }
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
@@ -75,6 +82,12 @@ after(async () => {
 });
 
 runProviderContract('huaweicloud', () => target, { label: 'hw', pagination: 250 });
+
+runProviderFaultSuite(
+  'huaweicloud',
+  () => ({ provider: (s) => faultProvider(s), unauthorized: (s) => faultProvider(s, 'wrong-sk-000000000000000000000000000000'), zone: ZONE, host: emu, served }),
+  { label: 'hw-faults', throttleRetryAfter: false },
+);
 
 describe('huaweicloud: registry, paging, errors', () => {
   test('the provider is registered under its id and its alias', () => {

@@ -23,12 +23,36 @@ import type { DnsProvider } from '../src/providers/types.ts';
 import { runCli } from './harness/cli.ts';
 import { probe } from './harness/dns-probe.ts';
 import { PDNS_ZONE, startPowerDns, type PowerDnsBed } from './harness/powerdns.ts';
+import { startFaultProxy, type FaultProxy } from './emulators/fault-proxy.ts';
+import { runProviderFaultSuite, type ProviderSetup } from './harness/provider-faults.ts';
 
 const ZONE = PDNS_ZONE;
 
 let pdns: PowerDnsBed;
 let dir: string;
 let target: ContractTarget;
+/** Fault-injecting proxy in front of the pdns API, for the fault suite. */
+let faulty: FaultProxy;
+
+/** What PowerDNS answers for GET /zones/<id> (what a truncated answer cuts). */
+const PDNS_ZONE_ANSWER = {
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({
+    id: 'example.test.',
+    name: 'example.test.',
+    kind: 'Native',
+    rrsets: [
+      { name: 'example.test.', type: 'NS', ttl: 3600, records: [{ content: 'ns1.example.test.', disabled: false }], comments: [] },
+      { name: 'www.example.test.', type: 'A', ttl: 300, records: [{ content: '192.0.2.1', disabled: false }], comments: [] },
+    ],
+    serial: 2026010101,
+  }),
+};
+
+function faultProvider(s: ProviderSetup, apiKey = pdns.apiKey): DnsProvider {
+  return powerdnsManifest.create(powerdnsManifest.parse({ endpoint: faulty.url, apiKey, zone: ZONE, timeout: s.timeoutMs }, 'providers.pdns'), { clock: s.clock, http: s.http, dns: { resolvers: [], nameservers: new Map(), timeoutMs: 2000 } });
+}
 
 const deps = () => ({ clock: new CorrectedClock({ system: systemClock }), dns: { resolvers: [], nameservers: new Map(), timeoutMs: 2000 } });
 
@@ -51,14 +75,22 @@ before(async () => {
   pdns = await startPowerDns();
   dir = await mkdtemp(join(tmpdir(), 'zk-pdns-test-'));
   target = { provider: powerdns(pdns.apiKey), zone: ZONE };
+  faulty = await startFaultProxy(pdns.apiUrl, PDNS_ZONE_ANSWER);
 });
 
 after(async () => {
+  await faulty?.close();
   await pdns?.stop();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
 runProviderContract('powerdns', () => target, { label: 'pdns-contract', pagination: 250 });
+
+runProviderFaultSuite(
+  'powerdns',
+  () => ({ provider: (s) => faultProvider(s), unauthorized: (s) => faultProvider(s, 'wrong-api-key-0000'), zone: ZONE, host: faulty, served: (name, type) => served(name, type) }),
+  { label: 'pdns-faults', throttleRetryAfter: true },
+);
 
 void test('powerdns is in the registry', () => {
   assert.equal(findManifest('PowerDNS')?.id, 'powerdns');

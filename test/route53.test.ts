@@ -23,6 +23,7 @@ import { writeProviderConfig } from './harness/zk-config.ts';
 import { probe } from './harness/dns-probe.ts';
 import { ShiftedClock, parseShift } from './harness/shifted-clock.ts';
 import { startRoute53Emulator, type Route53Emulator } from './emulators/route53.ts';
+import { runProviderFaultSuite, type ProviderSetup } from './harness/provider-faults.ts';
 
 const FULL = { accessKeyId: 'AKIAZKFULL0000000000', secretAccessKey: 'full/secret+0000000000000000000000000000' };
 const DENIED = { accessKeyId: 'AKIAZKDENIED00000000', secretAccessKey: 'denied-secret-000000000000000000000000', denied: true };
@@ -50,6 +51,12 @@ function provider(o: { accessKeyId?: string; secretAccessKey?: string; sessionTo
     'providers.r53',
   );
   return route53Manifest.create(config, { clock: o.clock ?? new CorrectedClock({ system: systemClock }), dns: { resolvers: [], nameservers: new Map(), timeoutMs: 2000 } }) as Route53Provider;
+}
+
+/** The provider as the fault suite configures it: its timeout, its HTTP client. */
+function faultProvider(s: ProviderSetup, secretAccessKey = FULL.secretAccessKey): Route53Provider {
+  const config = route53Manifest.parse({ accessKeyId: FULL.accessKeyId, secretAccessKey, endpoint: emu.endpoint, trust: trustFile, zone: 'example.test', timeout: s.timeoutMs }, 'providers.r53');
+  return route53Manifest.create(config, { clock: s.clock, http: s.http, dns: { resolvers: [], nameservers: new Map(), timeoutMs: 2000 } }) as Route53Provider;
 }
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
@@ -80,6 +87,12 @@ after(async () => {
 });
 
 runProviderContract('route53', () => target, { label: 'r53', pagination: 250 });
+
+runProviderFaultSuite(
+  'route53',
+  () => ({ provider: (s) => faultProvider(s), unauthorized: (s) => faultProvider(s, 'wrong/secret+0000000000000000000000000000'), zone: ZONE, host: emu, served }),
+  { label: 'r53-faults', throttleRetryAfter: false },
+);
 
 describe('route53: registry, zones, paging, errors', () => {
   test('the provider is registered under its id and its alias', () => {

@@ -23,6 +23,7 @@ import { writeProviderConfig } from './harness/zk-config.ts';
 import { probe } from './harness/dns-probe.ts';
 import { ShiftedClock, parseShift } from './harness/shifted-clock.ts';
 import { startTencentEmulator, type TencentEmulator } from './emulators/tencent.ts';
+import { runProviderFaultSuite, type ProviderSetup } from './harness/provider-faults.ts';
 
 const FULL = { secretId: 'AKIDfull0000000000000000000000000000', secretKey: 'full-secret-key-0000000000000000' };
 const READ_ONLY = { secretId: 'AKIDread0000000000000000000000000000', secretKey: 'read-secret-key-0000000000000000', readOnly: true };
@@ -43,6 +44,12 @@ function provider(o: { secretId?: string; secretKey?: string; clock?: Clock } = 
     clock: new CorrectedClock({ system: o.clock ?? systemClock }),
     dns: { resolvers: [], nameservers: new Map(), timeoutMs: 2000 },
   }) as TencentProvider;
+}
+
+/** The provider as the fault suite configures it: its timeout, its HTTP client. */
+function faultProvider(s: ProviderSetup, key: { secretId: string; secretKey: string } = FULL): TencentProvider {
+  const config = tencentcloudManifest.parse({ ...key, endpoint: emu.endpoint, trust: trustFile, zone: 'example.test', timeout: s.timeoutMs }, 'providers.tc');
+  return tencentcloudManifest.create(config, { clock: s.clock, http: s.http, dns: { resolvers: [], nameservers: new Map(), timeoutMs: 2000 } }) as TencentProvider;
 }
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
@@ -73,6 +80,18 @@ after(async () => {
 });
 
 runProviderContract('tencentcloud', () => target, { label: 'tc', pagination: 250 });
+
+runProviderFaultSuite(
+  'tencentcloud',
+  () => ({
+    provider: (s) => faultProvider(s),
+    unauthorized: (s) => faultProvider(s, { secretId: FULL.secretId, secretKey: 'wrong-secret-key-000000000000000' }),
+    zone: ZONE,
+    host: emu,
+    served,
+  }),
+  { label: 'tc-faults', throttleRetryAfter: false },
+);
 
 describe('tencentcloud: registry, zones, errors', () => {
   test('the provider is registered under its id and its alias', () => {

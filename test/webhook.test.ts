@@ -14,13 +14,15 @@ import { join } from 'node:path';
 import { CorrectedClock } from '../src/clock/corrected-clock.ts';
 import { systemClock } from '../src/clock/system-clock.ts';
 import { AppError } from '../src/core/errors.ts';
-import { DAY_MS, makeCert, makeRoot } from '../src/http/testing/certs.ts';
-import { startHttpsServer, type TestServer } from '../src/http/testing/servers.ts';
+import { DAY_MS } from '../src/http/testing/certs.ts';
 import { runProviderContract, type ContractTarget } from '../src/providers/contract.ts';
 import { findManifest } from '../src/providers/registry.ts';
 import type { DnsProvider } from '../src/providers/types.ts';
 import { webhookManifest } from '../src/providers/webhook/manifest.ts';
 import { runCli } from './harness/cli.ts';
+import type { VendorShapes } from './emulators/faults.ts';
+import { startHttpsEmulator, type HttpsEmulatorBase } from './emulators/https-emulator.ts';
+import { runProviderFaultSuite, type ProviderSetup } from './harness/provider-faults.ts';
 
 const ZONE = 'example.test.';
 const TOKEN = 'hook-bearer-token_0123456789';
@@ -33,7 +35,8 @@ interface Stored {
   ttl: number;
 }
 
-let server: TestServer;
+/** The receiver, with the fault hook of the emulators (faults answer instead of it). */
+let server: HttpsEmulatorBase;
 let base: string;
 let dir: string;
 let trustFile: string;
@@ -104,6 +107,17 @@ function rawConfig(o: { token?: string; hmacSecret?: string } = {}): Record<stri
   };
 }
 
+/** How this receiver answers, for the faults: its list, and a 429 / 503 with Retry-After (a receiver's choice). */
+const RECEIVER_SHAPES: VendorShapes = {
+  ok: () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ name: 'example.test.', type: 'NS', data: 'ns1.example.test.', ttl: 3600 }, { name: 'www.example.test.', type: 'A', data: '192.0.2.1', ttl: 300 }]) }),
+  busy: (status, retryAfter) => ({ status, headers: { 'content-type': 'application/json', ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }) }, body: JSON.stringify({ error: status === 429 ? 'slow down' : 'unavailable' }) }),
+};
+
+/** The provider as the fault suite configures it: its timeout, its HTTP client. */
+function faultHook(s: ProviderSetup, token = TOKEN): DnsProvider {
+  return webhookManifest.create(webhookManifest.parse({ ...rawConfig({ token }), timeout: s.timeoutMs }, 'providers.hook'), { clock: s.clock, http: s.http, dns: { resolvers: [], nameservers: new Map(), timeoutMs: 2000 } });
+}
+
 function hook(o: { token?: string; hmacSecret?: string } = {}): DnsProvider {
   return webhookManifest.create(webhookManifest.parse(rawConfig(o), 'providers.hook'), deps());
 }
@@ -118,13 +132,20 @@ function rejectsWith(code: string): (e: unknown) => boolean {
 
 before(async () => {
   const now = systemClock.now();
-  const root = await makeRoot('zk webhook receiver root', now);
-  const leaf = await makeCert({ name: 'localhost', issuer: root, notBefore: now - DAY_MS, notAfter: now + DAY_MS, dns: ['localhost'], ips: ['127.0.0.1'] });
-  server = await startHttpsServer(leaf.certPem, leaf.keyPem, receive);
-  base = `https://127.0.0.1:${server.port}`;
+  server = await startHttpsEmulator({
+    rootName: 'zk webhook receiver root',
+    leafName: 'localhost',
+    dns: ['localhost'],
+    notBefore: now - DAY_MS,
+    notAfter: now + DAY_MS,
+    classify: (req) => ({ op: req.method ?? '', write: req.method !== 'GET' }),
+    shapes: RECEIVER_SHAPES,
+    handle: receive,
+  });
+  base = server.origin;
   dir = await mkdtemp(join(tmpdir(), 'zk-webhook-'));
   trustFile = join(dir, 'receiver-ca.pem');
-  await writeFile(trustFile, root.certPem);
+  await writeFile(trustFile, server.rootPem);
   target = { provider: hook(), zone: ZONE };
 });
 
@@ -199,3 +220,12 @@ void test('zonekeeper record set --provider hook --no-wait: exit 0, the receiver
     [['TXT', 'from the cli']],
   );
 });
+
+// Last: its refused credentials would show in `refused`, which a test above expects empty.
+
+runProviderFaultSuite(
+  'webhook',
+  () => ({ provider: (s) => faultHook(s), unauthorized: (s) => faultHook(s, 'not-the-token-0123456789'), zone: ZONE, host: server }),
+  // The receiver's own errors are PROVIDER_REJECTED with the status (errors.ts), and a write's answer is not read.
+  { label: 'hook-faults', throttleRetryAfter: true, htmlCode: 'PROVIDER_REJECTED', truncatedWrites: false },
+);

@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Handler>> = {
   providers: async () => (await import('./commands/providers.ts')).providersCommand,
   'provider test': async () => (await import('./commands/provider-test.ts')).providerTest,
   'config check': async () => (await import('./commands/config.ts')).configCheck,
+  'ddns sync': async () => (await import('./commands/ddns.ts')).ddnsSync,
 };
 
 function find(words: readonly string[]): () => Promise<Handler> {

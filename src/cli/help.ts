@@ -17,6 +17,9 @@ commands:
                           renew what is due (ARI window, else a third of the lifetime left)
   cert list               certificates, expiry, next renewal, ARI window
   cert revoke <name> [--reason unspecified|keyCompromise|affiliationChanged|superseded|cessationOfOperation]
+  ddns sync [--dry-run] [--no-wait] [--timeout <2m>]
+                          one DDNS pass: detect the public IPv4/IPv6 (every source reported), update the
+                          ddns.records that differ, wait until every authoritative server serves them
   clock                   trusted time, offset, every source and its last sample (queries clock.ntp)
   provider test <name> [--zone <zone>] [--read-only]
                           check a configured provider: reachable, credential valid, zone visible,

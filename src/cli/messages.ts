@@ -4,7 +4,7 @@
  */
 import type { ErrorCode } from '../core/codes.ts';
 import type { Evidence } from '../core/errors.ts';
-import { reasonText } from './reasons.ts';
+import { ipSourceList, reasonText } from './reasons.ts';
 
 export type Lang = 'en' | 'zh-CN';
 
@@ -92,6 +92,7 @@ const en: Catalogue = {
   PROVIDER_PERMISSION: (e) => ({ summary: `The credentials may not do this (${s(e['vendorCode'])}).`, causes: ['Missing permission for the zone or record.'], fix: 'Grant the permission.' }),
   PROVIDER_UNSUPPORTED: (e) => ({ summary: `The provider cannot ${s(e['capability'])}.`, causes: ['Not supported by this provider.'], fix: 'Use another provider for this.' }),
   PROVIDER_REJECTED: (e) => ({ summary: `The provider refused ${s(e['action'])} (${s(e['vendorCode'])}).`, causes: ['The request names something the provider does not accept (zone, record, value) or the provider failed.'], fix: 'See the vendor code and message in the evidence.' }),
+  PROVIDER_RESPONSE_INVALID: (e) => ({ summary: `The provider's answer to ${s(e['action'])} cannot be read (HTTP ${s(e['status'])}, ${s(e['reason'])})${e['excerpt'] !== undefined ? `: ${s(e['excerpt'])}` : ''}.`, causes: ['A proxy or load balancer answered instead of the API (an HTML error page), or the answer was cut short.', 'The endpoint is not this provider\'s API.'], fix: 'Check `endpoint` and any proxy on the way; retry later. A write may or may not have been applied: list the records before trying again.' }),
   PROPAGATION_TIMEOUT: (e) => ({
     summary: `${s(e['name'])} ${s(e['type'])} did not reach every authoritative server in ${s(e['timeoutMs'])} ms; lagging: ${lagging(e['lagging'], 'answers', '; ')}.`,
     causes: ['A secondary does not receive NOTIFY or cannot transfer the zone.', 'The provider accepted the change but publishes slowly.'],
@@ -133,11 +134,17 @@ const en: Catalogue = {
   HTTP_TIMEOUT: (e) => ({ summary: `${s(e['url'])} did not answer within ${s(e['timeoutMs'])} ms.`, causes: ['The server or the network path is slow or drops packets.'], fix: 'Retry later; check the network path to the host.' }),
   HTTP_STATUS: (e) => ({ summary: `${s(e['url'])} answered HTTP ${s(e['status'])}${e['detail'] !== undefined ? `: ${s(e['detail'])}` : ''}.`, causes: ['The server refused or could not handle the request.'], fix: 'See the status and detail; check the endpoint and the request.' }),
   HTTP_RESPONSE_TOO_LARGE: (e) => ({ summary: `The response from ${s(e['url'])} is larger than ${s(e['limitBytes'])} bytes.`, causes: ['A wrong endpoint (a download instead of an API), or a misbehaving server.'], fix: 'Check the URL (`endpoint`).' }),
-  HTTP_RATE_LIMITED: (e) => ({ summary: `${s(e['url'])} rate-limits this client (HTTP ${s(e['status'])})${e['retryAfterMs'] !== undefined ? `; it asks to wait ${s(e['retryAfterMs'])} ms` : ''}.`, causes: ['Too many requests in a short time for this account or address.'], fix: 'Wait and retry; lower the frequency of runs.' }),
+  HTTP_RATE_LIMITED: (e) => ({ summary: `${s(e['url'])} rate-limits this client (HTTP ${s(e['status'])}${e['vendorCode'] !== undefined ? `, ${s(e['vendorCode'])}` : ''})${e['retryAfterMs'] !== undefined ? `; it asks to wait ${s(e['retryAfterMs'])} ms` : ''}.`, causes: ['Too many requests in a short time for this account or address.'], fix: 'Wait and retry; lower the frequency of runs.' }),
   TLS_UNTRUSTED: (e) => ({ summary: `The certificate of ${s(e['url'])} (${s(e['subject'])}, issued by ${s(e['issuer'])}) is not trusted (${s(e['verifyError'])}).`, causes: ['The server uses a private or self-signed CA that is not configured for this endpoint.', 'Something between this machine and the server intercepts TLS (a proxy, antivirus, captive portal).'], fix: 'If the server really uses a private CA, give its root certificate as the trust for this endpoint. TLS verification is never turned off.' }),
   TLS_HOSTNAME_MISMATCH: (e) => ({ summary: `The certificate of ${s(e['url'])} (${s(e['subject'])}) is not valid for ${s(e['host'])}${e['names'] !== undefined ? `; it names ${s(e['names'])}` : ''}.`, causes: ['A wrong host name in the URL, or a server or proxy answering for another name.'], fix: 'Use a host name the certificate names.' }),
   TLS_CERT_EXPIRED: (e) => ({ summary: `The certificate ${s(e['subject'])} of ${s(e['url'])} expired at ${s(e['validTo'])}; the trusted time is ${s(e['trustedTime'])} (system clock ${s(e['systemTime'])}).`, causes: ['The server has not renewed its certificate.'], fix: 'Ask the server\'s operator to renew it. TLS verification is never turned off.' }),
   TLS_CERT_NOT_YET_VALID: (e) => ({ summary: `The certificate ${s(e['subject'])} of ${s(e['url'])} is valid only from ${s(e['validFrom'])}; the trusted time is ${s(e['trustedTime'])} (system clock ${s(e['systemTime'])}).`, causes: ['The server installed a certificate dated in the future, or its CA\'s clock is wrong.'], fix: 'Ask the server\'s operator to check the certificate. TLS verification is never turned off.' }),
+  IP_QUORUM_NOT_REACHED: (e) => ({
+    summary: `No ${s(e['family'])} address: ${s(e['quorum'])} sources must answer the same public address, at most ${s(e['votes'])} did. Sources: ${ipSourceList('en', e['sources'], '; ')}.`,
+    causes: ['Echo endpoints are unreachable over this family, or answer pages, private or proxy (fake-IP) addresses instead of the address.', 'The sources see different addresses (several uplinks, a VPN for some destinations).', 'This machine has no public address of this family (CGNAT, no IPv6).'],
+    fix: 'Check each source named above; add or replace sources, lower `quorum`, or set the family to false in `ddns` if it has no public address. Nothing was changed.',
+  }),
+  NOTIFY_FAILED: (e) => ({ summary: `The ${s(e['notifier'])} notifier could not deliver a ${s(e['kind'])} event: ${s(e['url'])} answered HTTP ${s(e['status'])}.`, causes: ['The receiving URL is wrong, needs a token in `headers:`, or is down.'], fix: 'Check the notifier\'s url and headers; the work itself was done.' }),
   ABORTED: () => ({ summary: 'Cancelled.', causes: [], fix: '' }),
   INTERNAL: (e) => ({ summary: `Internal error: ${s(e['error'])}`, causes: ['A bug in zonekeeper.'], fix: 'Report it with --verbose output.' }),
 };
@@ -191,6 +198,7 @@ const zh: Catalogue = {
   PROVIDER_PERMISSION: (e) => ({ summary: `凭据无权执行此操作（${s(e['vendorCode'])}）。`, causes: ['缺少该区域或记录的权限。'], fix: '授予相应权限。' }),
   PROVIDER_UNSUPPORTED: (e) => ({ summary: `该服务商不支持 ${s(e['capability'])}。`, causes: ['服务商不支持。'], fix: '换用其他服务商。' }),
   PROVIDER_REJECTED: (e) => ({ summary: `服务商拒绝了 ${s(e['action'])}（${s(e['vendorCode'])}）。`, causes: ['请求中的区域、记录或取值不被服务商接受，或服务商内部出错。'], fix: '查看证据中的服务商错误码和消息。' }),
+  PROVIDER_RESPONSE_INVALID: (e) => ({ summary: `服务商对 ${s(e['action'])} 的应答无法解析（HTTP ${s(e['status'])}，${s(e['reason'])}）${e['excerpt'] !== undefined ? `：${s(e['excerpt'])}` : ''}。`, causes: ['应答来自代理或负载均衡（HTML 错误页），而不是 API，或应答被截断。', 'endpoint 指向的不是该服务商的 API。'], fix: '检查 `endpoint` 及途经的代理；稍后重试。写操作可能已生效也可能未生效：重试前先列出记录。' }),
   PROPAGATION_TIMEOUT: (e) => ({ summary: `${s(e['name'])} ${s(e['type'])} 在 ${s(e['timeoutMs'])} 毫秒内未在所有权威服务器生效；滞后的服务器：${lagging(e['lagging'], '返回', '；')}。`, causes: ['辅服务器收不到 NOTIFY 或无法传送区域。', '服务商已接受变更但发布较慢。'], fix: '检查到滞后服务器的区域传送，或调大 --timeout。' }),
   ACME_RATE_LIMITED: (e) => ({ summary: `CA 对该请求限流${e['retryAfter'] !== undefined ? `，直到 ${s(e['retryAfter'])}` : ''}：${s(e['detail'])}`, causes: ['这些域名或该账户的证书、订单或失败验证过多。'], fix: '等待限额重置；测试请使用 staging CA。' }),
   ACME_UNAUTHORIZED: (e) => ({ summary: `CA 无法验证 ${s(e['identifier'])}：${s(e['detail'])}${e['authoritative'] !== undefined ? `（权威服务器返回：${s(e['authoritative'])}）` : ''}`, causes: ['CA 看到了其他 TXT 值或没有值：其解析器缓存了 NXDOMAIN、CNAME 指向别处，或分离解析。'], fix: '检查所有权威服务器上 _acme-challenge 的值及其 CNAME。' }),
@@ -228,11 +236,17 @@ const zh: Catalogue = {
   HTTP_TIMEOUT: (e) => ({ summary: `${s(e['url'])} 未在 ${s(e['timeoutMs'])} 毫秒内应答。`, causes: ['服务器或网络路径过慢或丢包。'], fix: '稍后重试；检查到该主机的网络。' }),
   HTTP_STATUS: (e) => ({ summary: `${s(e['url'])} 返回 HTTP ${s(e['status'])}${e['detail'] !== undefined ? `：${s(e['detail'])}` : ''}。`, causes: ['服务器拒绝或无法处理该请求。'], fix: '查看状态码和详情；检查 endpoint 和请求内容。' }),
   HTTP_RESPONSE_TOO_LARGE: (e) => ({ summary: `${s(e['url'])} 的响应超过 ${s(e['limitBytes'])} 字节。`, causes: ['endpoint 写错（指向了下载而不是 API），或服务器行为异常。'], fix: '检查 URL（`endpoint`）。' }),
-  HTTP_RATE_LIMITED: (e) => ({ summary: `${s(e['url'])} 对本客户端限流（HTTP ${s(e['status'])}）${e['retryAfterMs'] !== undefined ? `，要求等待 ${s(e['retryAfterMs'])} 毫秒` : ''}。`, causes: ['该账户或地址在短时间内请求过多。'], fix: '等待后重试；降低运行频率。' }),
+  HTTP_RATE_LIMITED: (e) => ({ summary: `${s(e['url'])} 对本客户端限流（HTTP ${s(e['status'])}${e['vendorCode'] !== undefined ? `，${s(e['vendorCode'])}` : ''}）${e['retryAfterMs'] !== undefined ? `，要求等待 ${s(e['retryAfterMs'])} 毫秒` : ''}。`, causes: ['该账户或地址在短时间内请求过多。'], fix: '等待后重试；降低运行频率。' }),
   TLS_UNTRUSTED: (e) => ({ summary: `${s(e['url'])} 的证书（${s(e['subject'])}，签发者 ${s(e['issuer'])}）不受信任（${s(e['verifyError'])}）。`, causes: ['服务器使用了未为该 endpoint 配置的私有 CA 或自签名证书。', '本机与服务器之间有设备拦截了 TLS（代理、杀毒软件、认证门户）。'], fix: '如果服务器确实使用私有 CA，请把其根证书配置为该 endpoint 的信任。TLS 校验永远不会关闭。' }),
   TLS_HOSTNAME_MISMATCH: (e) => ({ summary: `${s(e['url'])} 的证书（${s(e['subject'])}）不适用于 ${s(e['host'])}${e['names'] !== undefined ? `；证书中的名称为 ${s(e['names'])}` : ''}。`, causes: ['URL 中的主机名写错，或有其他服务器或代理冒名应答。'], fix: '使用证书中列出的主机名。' }),
   TLS_CERT_EXPIRED: (e) => ({ summary: `${s(e['url'])} 的证书 ${s(e['subject'])} 已于 ${s(e['validTo'])} 过期；可信时间为 ${s(e['trustedTime'])}（系统时钟 ${s(e['systemTime'])}）。`, causes: ['服务器没有续期证书。'], fix: '请服务器运维方续期证书。TLS 校验永远不会关闭。' }),
   TLS_CERT_NOT_YET_VALID: (e) => ({ summary: `${s(e['url'])} 的证书 ${s(e['subject'])} 自 ${s(e['validFrom'])} 起才生效；可信时间为 ${s(e['trustedTime'])}（系统时钟 ${s(e['systemTime'])}）。`, causes: ['服务器装了一张生效时间在未来的证书，或其 CA 的时钟有误。'], fix: '请服务器运维方检查证书。TLS 校验永远不会关闭。' }),
+  IP_QUORUM_NOT_REACHED: (e) => ({
+    summary: `未能确定 ${s(e['family'])} 地址：需要 ${s(e['quorum'])} 个来源应答同一个公网地址，最多只有 ${s(e['votes'])} 个。各来源：${ipSourceList('zh-CN', e['sources'], '；')}。`,
+    causes: ['回显服务在该地址族下不可达，或返回的是网页、私有地址或代理（fake-IP）地址，而不是地址本身。', '各来源看到的地址不同（多条出口线路，或部分目的地走 VPN）。', '本机没有该地址族的公网地址（运营商级 NAT，或没有 IPv6）。'],
+    fix: '逐一检查上面列出的来源；增加或更换来源、调低 `quorum`，若没有该地址族的公网地址，在 `ddns` 中把它设为 false。未做任何更改。',
+  }),
+  NOTIFY_FAILED: (e) => ({ summary: `通知器 ${s(e['notifier'])} 未能发送 ${s(e['kind'])} 事件：${s(e['url'])} 返回 HTTP ${s(e['status'])}。`, causes: ['接收地址错误、需要在 `headers:` 中提供令牌，或服务不可用。'], fix: '检查通知器的 url 和 headers；任务本身已完成。' }),
   ABORTED: () => ({ summary: '已取消。', causes: [], fix: '' }),
   INTERNAL: (e) => ({ summary: `内部错误：${s(e['error'])}`, causes: ['zonekeeper 的缺陷。'], fix: '请附上 --verbose 输出报告此问题。' }),
 };

@@ -8,6 +8,8 @@ import { didYouMean } from '../config/did-you-mean.ts';
 import type { DnsContext, ServerAddress } from '../dns/context.ts';
 import { parseServerAddress } from '../dns/server-address.ts';
 import type { DnsProvider } from '../providers/types.ts';
+import type { NotifierEntry } from '../notifiers/config.ts';
+import type { Notifier } from '../notifiers/types.ts';
 import { createHttpClient } from '../http/client.ts';
 import type { HttpClient } from '../http/types.ts';
 import { openSqliteStore } from '../store/sqlite/open.ts';
@@ -20,6 +22,8 @@ export interface Runtime {
   readonly clock: PersistentTrustedClock;
   readonly dns: DnsContext;
   provider(name: string): { entry: ProviderEntry; provider: DnsProvider };
+  /** Every configured notifier, made on first use. */
+  notifiers(): ReadonlyMap<string, { entry: NotifierEntry; notifier: Notifier }>;
   /** The store in `<data>/zonekeeper.db`, opened on first use. */
   store(): Promise<Store>;
   readonly http: HttpClient;
@@ -60,6 +64,7 @@ export async function openRuntime(g: GlobalOptions, config: ZkConfig): Promise<R
   };
   const made = new Map<string, DnsProvider>();
   let store: Promise<Store> | undefined;
+  let notifiers: Map<string, { entry: NotifierEntry; notifier: Notifier }> | undefined;
   const http = createHttpClient({ clock: clock.clock, userAgent: 'zonekeeper/0.1' });
   return {
     config,
@@ -83,6 +88,10 @@ export async function openRuntime(g: GlobalOptions, config: ZkConfig): Promise<R
         made.set(name, provider);
       }
       return { entry, provider };
+    },
+    notifiers() {
+      notifiers ??= new Map([...config.notifiers].map(([name, entry]) => [name, { entry, notifier: entry.manifest.create(entry.config, { http, clock: clock.clock }) }]));
+      return notifiers;
     },
     async syncClock() {
       if (config.clock.ntp.length === 0) return;

@@ -3,6 +3,8 @@
  * problems (unknown keys, bad addresses, invisible characters in secrets,
  * unresolved references) surface here, before any request is sent.
  */
+import { parseDdnsConfig, type DdnsConfig } from '../ddns/config.ts';
+import { parseNotifiers, type NotifierEntry } from '../notifiers/config.ts';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parse as parseYaml } from 'yaml';
@@ -33,9 +35,11 @@ export interface ZkConfig {
   readonly dnsTimeoutMs: number;
   readonly providers: ReadonlyMap<string, ProviderEntry>;
   readonly certificates: ReadonlyMap<string, CertificateEntry>;
+  readonly ddns: DdnsConfig;
+  readonly notifiers: ReadonlyMap<string, NotifierEntry>;
 }
 
-const TOP_LEVEL = ['clock', 'dns', 'providers', 'ddns', 'certificates'];
+const TOP_LEVEL = ['clock', 'dns', 'providers', 'ddns', 'certificates', 'notifiers'];
 
 function invalid(path: string, reason: string, extra: Record<string, string> = {}): AppError {
   return new AppError('CONFIG_INVALID', { evidence: { path, reason, ...extra } });
@@ -162,5 +166,7 @@ export function parseConfig(doc: unknown, env: NodeJS.ProcessEnv): ZkConfig {
     providers.set(name, { name, manifest, config, secrets: checked.secrets });
   }
   const certificates = parseCertificates(doc['certificates'], [...providers.keys()], env);
-  return { clock: { ntp }, resolvers, nameservers, dnsTimeoutMs: timeout, providers, certificates };
+  const ddns = parseDdnsConfig(doc['ddns'], new Map([...providers].map(([name, p]) => [name, p.manifest])), env);
+  const notifiers = parseNotifiers(doc['notifiers'], env);
+  return { clock: { ntp }, resolvers, nameservers, dnsTimeoutMs: timeout, providers, certificates, ddns, notifiers };
 }

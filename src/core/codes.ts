@@ -48,6 +48,8 @@ export const ERROR_CODES = {
   PROVIDER_UNSUPPORTED: { kind: 'config' },
   /** The vendor API refused a request for a reason of its own (vendorCode in the evidence). */
   PROVIDER_REJECTED: { kind: 'provider' },
+  /** The vendor answered, but its answer cannot be read (an HTML page, truncated JSON/XML, a body that is not the API's shape). */
+  PROVIDER_RESPONSE_INVALID: { kind: 'provider' },
   // propagation
   PROPAGATION_TIMEOUT: { kind: 'timeout' },
   // ACME
@@ -94,6 +96,11 @@ export const ERROR_CODES = {
   TLS_HOSTNAME_MISMATCH: { kind: 'network' },
   TLS_CERT_EXPIRED: { kind: 'network' },
   TLS_CERT_NOT_YET_VALID: { kind: 'network' },
+  // DDNS address detection (src/ddns/ip)
+  /** No address was answered by enough sources (quorum); the evidence names every source and its reason. */
+  IP_QUORUM_NOT_REACHED: { kind: 'network' },
+  // notifications
+  NOTIFY_FAILED: { kind: 'provider' },
   // generic
   ABORTED: { kind: 'aborted' },
   INTERNAL: { kind: 'internal' },

@@ -9,6 +9,12 @@ export interface DnsRecord {
   readonly data: string;
   /** Seconds; undefined means the provider's default. */
   readonly ttl?: number;
+  /**
+   * Proxied through the provider's CDN (Cloudflare's orange cloud). Only
+   * providers that have such a flag read and write it (their manifest lists
+   * `proxied` in `recordOptions`); undefined on a write leaves it as it is.
+   */
+  readonly proxied?: boolean;
 }
 
 /** What an authoritative nameserver is expected to serve at an absolute name. */

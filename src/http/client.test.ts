@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { freePort } from '../../test/harness/ports.ts';
 import { systemClock } from '../clock/system-clock.ts';
 import { AppError } from '../core/errors.ts';
@@ -9,9 +10,11 @@ import { createHttpClient, type HttpClientOptions } from './client.ts';
 import { DAY_MS, makeCert, makeRoot, type TestCert } from './testing/certs.ts';
 import { startHttpServer, startHttpsServer, type TestServer } from './testing/servers.ts';
 import { StubTrustedClock } from './testing/stub-clock.ts';
-import type { HttpClient } from './types.ts';
+import type { HttpClient, HttpRequest, HttpResponse } from './types.ts';
 
 const HOUR_MS = 3_600_000;
+/** Request bodies received per path (query included), for paths that record them. */
+const echoedBodies = new Map<string, string[]>();
 let rootA: TestCert;
 let rootB: TestCert;
 let https: TestServer;
@@ -61,6 +64,22 @@ function route(req: IncomingMessage, res: ServerResponse, body: Buffer, hitsSoFa
       return;
     case '/hang':
       return; // never answers
+    case '/throttled-200':
+      echoedBodies.set(req.url ?? '', [...(echoedBodies.get(req.url ?? '') ?? []), body.toString('utf8')]);
+      res.setHeader('content-type', 'application/json');
+      res.end('{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"slow down"}}}');
+      return;
+    case '/throttled-once':
+      res.setHeader('content-type', 'application/json');
+      res.end(hitsSoFar === 1 ? '{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"slow down"}}}' : 'done');
+      return;
+    case '/reset-once':
+      if (hitsSoFar === 1) {
+        req.socket.destroy();
+        return;
+      }
+      res.end('ok');
+      return;
     case '/big':
       res.end(Buffer.alloc(4096, 0x61));
       return;
@@ -297,12 +316,75 @@ test('a server that never answers: HTTP_TIMEOUT', async () => {
   });
 });
 
-test('timeouts of idempotent requests are retried', async () => {
-  const { http, clock } = client(undefined, { maxAttempts: 2 });
+test('a GET that was sent and got no answer is not sent again: HTTP_TIMEOUT after one timeout, requestSent', async () => {
+  const { http, clock } = client(undefined, { maxAttempts: 4 });
   const path = unique('/hang');
-  await rejectsAppError(http.request({ method: 'GET', url: `https://api.test:${https.port}${path}`, trust: { caPem: rootA.certPem }, timeoutMs: 150 }), 'HTTP_TIMEOUT', { attempts: 2 });
-  assert.equal(https.hitsOf(path), 2);
-  assert.equal(clock.sleeps.length, 1);
+  await rejectsAppError(http.request({ method: 'GET', url: `https://api.test:${https.port}${path}`, trust: { caPem: rootA.certPem }, timeoutMs: 150 }), 'HTTP_TIMEOUT', { requestSent: true, timeoutMs: 150 });
+  assert.equal(https.hitsOf(path), 1);
+  assert.deepEqual(clock.sleeps, []);
+});
+
+test('a TLS handshake that never completes times out before anything is sent, and is retried (POST too)', async () => {
+  // Reads and ignores everything (so it sees the client hang up), never answers the ClientHello.
+  const silent = createNetServer((socket) => {
+    socket.on('error', () => {});
+    socket.resume();
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const { port } = silent.address() as AddressInfo;
+  let accepted = 0;
+  silent.on('connection', () => accepted++);
+  try {
+    const { http, clock } = client(undefined, { maxAttempts: 2 });
+    await rejectsAppError(http.request({ method: 'POST', url: `https://api.test:${port}/x`, body: 'x', trust: { caPem: rootA.certPem }, timeoutMs: 150 }), 'HTTP_TIMEOUT', { requestSent: false, attempts: 2 });
+    assert.equal(accepted, 2);
+    assert.equal(clock.sleeps.length, 1);
+  } finally {
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  }
+});
+
+test('a vendor throttling answer (`throttled`) is retried like a 429, renewed each time, then HTTP_RATE_LIMITED with the vendor code', async () => {
+  const { http, clock } = client();
+  const path = unique('/throttled-200');
+  let renewed = 0;
+  const req = (n: number): HttpRequest => ({
+    method: 'POST',
+    url: `https://api.test:${https.port}${path}`,
+    body: `attempt ${n}`,
+    trust: { caPem: rootA.certPem },
+    throttled: (r) => (r.body.toString('utf8').includes('RequestLimitExceeded') ? 'RequestLimitExceeded' : undefined),
+    renew: () => req(++renewed + 1),
+  });
+  await rejectsAppError(http.request(req(1)), 'HTTP_RATE_LIMITED', { status: 200, vendorCode: 'RequestLimitExceeded', attempts: 4 });
+  assert.equal(https.hitsOf(path), 4);
+  assert.equal(renewed, 3);
+  assert.deepEqual(echoedBodies.get(path), ['attempt 1', 'attempt 2', 'attempt 3', 'attempt 4']);
+  assert.equal(clock.sleeps.length, 3);
+});
+
+test('a throttling answer once: the retry succeeds; retry "none" returns it as it is', async () => {
+  const { http } = client();
+  const throttled = (r: HttpResponse): string | undefined => (r.body.toString('utf8').includes('RequestLimitExceeded') ? 'RequestLimitExceeded' : undefined);
+  const once = unique('/throttled-once');
+  const r = await http.request({ method: 'POST', url: `https://api.test:${https.port}${once}`, body: 'x', trust: { caPem: rootA.certPem }, throttled });
+  assert.equal(r.body.toString('utf8'), 'done');
+  assert.equal(r.attempts, 2);
+  const none = unique('/throttled-once');
+  const r2 = await http.request({ method: 'POST', url: `https://api.test:${https.port}${none}`, body: 'x', trust: { caPem: rootA.certPem }, throttled, retry: 'none' });
+  assert.match(r2.body.toString('utf8'), /RequestLimitExceeded/);
+  assert.equal(https.hitsOf(none), 1);
+});
+
+test('a connection reset after the request was sent: a GET is retried, a POST is not (requestSent)', async () => {
+  const { http } = client();
+  const get = unique('/reset-once');
+  const r = await http.request({ method: 'GET', url: `https://api.test:${https.port}${get}`, trust: { caPem: rootA.certPem } });
+  assert.equal(r.status, 200);
+  assert.equal(https.hitsOf(get), 2);
+  const post = unique('/reset-once');
+  await rejectsAppError(http.request({ method: 'POST', url: `https://api.test:${https.port}${post}`, body: 'x', trust: { caPem: rootA.certPem } }), 'HTTP_CONNECTION', { requestSent: true });
+  assert.equal(https.hitsOf(post), 1);
 });
 
 test('connection refused: HTTP_CONNECTION, retried for GET, and for POST too since nothing was sent', async () => {

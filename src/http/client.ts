@@ -7,8 +7,12 @@
  * it waits through `clock.sleep`: `Retry-After` when the server gives one,
  * else exponential backoff with jitter (retry.ts). A `Retry-After` longer
  * than `maxRetryDelayMs`, or attempts running out, ends the retries: a 429
+ * (or a vendor's throttling answer the request's `throttled` recognises)
  * then rejects with HTTP_RATE_LIMITED (retryAfterMs in the diagnosis), any
  * other status is returned. With retry 'none' every response is returned.
+ * Before each retry a request with `renew` is built again (fresh signature
+ * and nonce). A request that was sent and then timed out is never retried
+ * (types.ts `RetryMode`).
  *
  * Every HTTPS response's `Date` header is reported to `clock.addSample` as
  * source `http:<host[:port]>`, taken at the midpoint of sending the request
@@ -46,13 +50,17 @@ export interface HttpClientOptions {
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 function lookupVia(map: Readonly<Record<string, string>>): LookupFunction {
-  return ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+  return ((hostname: string, options: { all?: boolean; family?: number }, callback: (...args: unknown[]) => void) => {
     const ip = map[hostname.toLowerCase()];
     if (ip === undefined) {
       dnsLookup(hostname, options, callback as never);
       return;
     }
     const family = isIP(ip);
+    if (options.family === 4 || options.family === 6) {
+      // A pin of the other family does not satisfy a request for one family.
+      if (family !== options.family) return callback(Object.assign(new Error(`${hostname} is pinned to ${ip}`), { code: 'EAFNOSUPPORT' }));
+    }
     if (options.all === true) callback(null, [{ address: ip, family }]);
     else callback(null, ip, family);
   }) as LookupFunction;
@@ -71,15 +79,60 @@ function parseUrl(raw: string): URL {
   return url;
 }
 
-/** The same error with the number of attempts added to its evidence. */
-function withAttempts(e: AppError, attempts: number): AppError {
-  if (attempts < 2) return e;
+/**
+ * The error as the caller sees it: the number of attempts (when more than
+ * one) and, for connection failures and timeouts, whether the request had
+ * been sent (a write that was sent may have been applied).
+ */
+function annotate(e: AppError, attempts: number, sent: boolean): AppError {
+  const transport = e.code === 'HTTP_CONNECTION' || e.code === 'HTTP_TIMEOUT';
+  if (attempts < 2 && (!transport || e.diagnosis.evidence['requestSent'] !== undefined)) return e;
   return new AppError(e.code, {
-    evidence: { ...e.diagnosis.evidence, attempts },
+    evidence: { ...e.diagnosis.evidence, ...(transport ? { requestSent: sent } : {}), ...(attempts < 2 ? {} : { attempts }) },
     retryable: e.diagnosis.retryable,
     ...(e.diagnosis.retryAfterMs === undefined ? {} : { retryAfterMs: e.diagnosis.retryAfterMs }),
     cause: e.cause,
   });
+}
+
+/** One attempt's request as sent: the parts a `renew` may change. */
+interface Prepared {
+  /** As the caller wrote it (HttpResponse.url). */
+  readonly raw: string;
+  readonly url: URL;
+  readonly ev: { url: string; host: string };
+  readonly secrets: readonly string[];
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array | undefined;
+  readonly port: number;
+  readonly caPem: string | undefined;
+}
+
+function prepare(r: HttpRequest, userAgent: string): Prepared {
+  const url = parseUrl(r.url);
+  const headers: Record<string, string> = { 'user-agent': userAgent };
+  for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = v;
+  headers['host'] = url.host;
+  headers['connection'] = 'close';
+  return {
+    raw: r.url,
+    url,
+    ev: requestEvidence(url),
+    secrets: r.secrets ?? [],
+    headers,
+    body: typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body,
+    port: url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port),
+    caPem: r.trust?.caPem,
+  };
+}
+
+/** The vendor code `throttled` gives a response (a classifier that throws counts as no). */
+function vendorThrottle(r: HttpRequest, response: HttpResponse): string | undefined {
+  try {
+    return r.throttled?.(response);
+  } catch {
+    return undefined;
+  }
 }
 
 export function createHttpClient(o: HttpClientOptions): HttpClient {
@@ -88,6 +141,7 @@ export function createHttpClient(o: HttpClientOptions): HttpClient {
   const maxRetryDelayMs = o.maxRetryDelayMs ?? 60_000;
   const random = o.random ?? Math.random;
   const lookup = o.resolve === undefined ? undefined : lookupVia(o.resolve);
+  const userAgent = o.userAgent ?? 'zonekeeper';
 
   async function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
     try {
@@ -98,37 +152,32 @@ export function createHttpClient(o: HttpClientOptions): HttpClient {
   }
 
   async function request(r: HttpRequest): Promise<HttpResponse> {
-    const url = parseUrl(r.url);
-    const ev = requestEvidence(url);
-    const secrets = r.secrets ?? [];
     const mode = r.retry ?? defaultRetryMode(r.method);
     const timeoutMs = r.timeoutMs ?? o.timeoutMs ?? 30_000;
     const maxBytes = r.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    const body = typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body;
-    const headers: Record<string, string> = { 'user-agent': o.userAgent ?? 'zonekeeper' };
-    for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = v;
-    headers['host'] = url.host;
-    headers['connection'] = 'close';
-    const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+    const method = r.method.toUpperCase();
+    let p = prepare(r, userAgent);
 
     for (let attempt = 1; ; attempt++) {
       if (r.signal?.aborted === true) throw new AppError('ABORTED', { cause: r.signal.reason });
+      if (attempt > 1 && r.renew !== undefined) p = prepare(await r.renew(), userAgent);
+      const { url, ev, secrets } = p;
+      let sent = false;
       const ac = new AbortController();
-      const timer = setTimeout(() => ac.abort(new AppError('HTTP_TIMEOUT', { evidence: { ...ev, timeoutMs }, retryable: true, secrets })), timeoutMs);
+      const timer = setTimeout(() => ac.abort(new AppError('HTTP_TIMEOUT', { evidence: { ...ev, timeoutMs, requestSent: sent }, retryable: true, secrets })), timeoutMs);
       const onAbort = (): void => ac.abort(new AppError('ABORTED', { cause: r.signal?.reason }));
       r.signal?.addEventListener('abort', onAbort, { once: true });
-      let sent = false;
       let result: ExchangeResult;
       try {
         const socket = await openConnection(
-          { ...ev, protocol: url.protocol as 'http:' | 'https:', port, signal: ac.signal, secrets, ...(r.trust?.caPem === undefined ? {} : { caPem: r.trust.caPem }), ...(lookup === undefined ? {} : { lookup }) },
+          { ...ev, protocol: url.protocol as 'http:' | 'https:', port: p.port, signal: ac.signal, secrets, ...(p.caPem === undefined ? {} : { caPem: p.caPem }), ...(lookup === undefined ? {} : { lookup }), ...(r.family === undefined ? {} : { family: r.family }), ...(r.localAddress === undefined ? {} : { localAddress: r.localAddress }) },
           clock,
         );
         sent = true;
-        result = await exchange(socket, { method: r.method.toUpperCase(), path: `${url.pathname}${url.search}`, headers, ...(body === undefined ? {} : { body }), maxBytes, signal: ac.signal, ...ev, secrets }, clock.system);
+        result = await exchange(socket, { method, path: `${url.pathname}${url.search}`, headers: p.headers, ...(p.body === undefined ? {} : { body: p.body }), maxBytes, signal: ac.signal, ...ev, secrets }, clock.system);
       } catch (e) {
         const err = e instanceof AppError ? e : new AppError('INTERNAL', { evidence: { error: String(e) }, cause: e });
-        if (err.code === 'ABORTED' || attempt >= maxAttempts || !errorIsRetryable(err, mode, sent)) throw withAttempts(err, attempt);
+        if (err.code === 'ABORTED' || attempt >= maxAttempts || !errorIsRetryable(err, mode, sent)) throw annotate(err, attempt, sent);
         await wait(backoffMs(attempt, maxRetryDelayMs, random), r.signal);
         continue;
       } finally {
@@ -140,15 +189,17 @@ export function createHttpClient(o: HttpClientOptions): HttpClient {
       const sample = url.protocol === 'https:' ? httpDateSample(`http:${url.host}`, resHeaders['date'], result.sentSystemMs, result.sentMono, result.recvMono) : undefined;
       if (sample !== undefined) clock.addSample(sample);
       const retryAfterMs = parseRetryAfter(resHeaders['retry-after'], clock.now());
-      const response: HttpResponse = { status: result.status, headers: resHeaders, links, body: result.body, url: r.url, attempts: attempt, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
-      if (!statusIsRetryable(result.status, mode)) return response;
+      const response: HttpResponse = { status: result.status, headers: resHeaders, links, body: result.body, url: p.raw, attempts: attempt, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+      const vendorCode = mode === 'none' ? undefined : vendorThrottle(r, response);
+      const limited = result.status === 429 || vendorCode !== undefined;
+      if (vendorCode === undefined && !statusIsRetryable(result.status, mode)) return response;
       if (attempt < maxAttempts && (retryAfterMs === undefined || retryAfterMs <= maxRetryDelayMs)) {
         await wait(retryAfterMs ?? backoffMs(attempt, maxRetryDelayMs, random), r.signal);
         continue;
       }
-      if (result.status !== 429) return response;
+      if (!limited) return response;
       throw new AppError('HTTP_RATE_LIMITED', {
-        evidence: { ...ev, status: 429, attempts: attempt, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+        evidence: { ...ev, status: result.status, attempts: attempt, ...(vendorCode === undefined ? {} : { vendorCode }), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
         retryable: true,
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
         secrets,

@@ -66,6 +66,10 @@ export interface ConnectTarget extends TlsTarget {
   readonly port: number;
   readonly lookup?: LookupFunction;
   readonly signal: AbortSignal;
+  /** Connect over this IP family only (HttpRequest.family). */
+  readonly family?: 4 | 6;
+  /** Bind the socket to this local address (HttpRequest.localAddress). */
+  readonly localAddress?: string;
 }
 
 function codeOf(e: unknown): string {
@@ -77,7 +81,7 @@ export function connectionError(t: { url: string; host: string; secrets?: readon
   const error = codeOf(e);
   return new AppError('HTTP_CONNECTION', {
     evidence: { url: t.url, host: t.host, error },
-    retryable: error !== 'ENOTFOUND',
+    retryable: error !== 'ENOTFOUND' && error !== 'EAFNOSUPPORT',
     cause: e,
     secrets: t.secrets ?? [],
   });
@@ -130,9 +134,15 @@ function tlsOptions(t: ConnectTarget, rejectUnauthorized: boolean): ConnectionOp
     ...(isIP(host) === 0 ? { servername: host } : {}),
     ...(t.caPem === undefined ? {} : { ca: t.caPem }),
     ...(t.lookup === undefined ? {} : { lookup: t.lookup }),
+    ...socketFamily(t),
     rejectUnauthorized,
     ALPNProtocols: ['http/1.1'],
   };
+}
+
+/** The family and local address options of net/tls connect, when the request sets them. */
+function socketFamily(t: ConnectTarget): { family?: 4 | 6; localAddress?: string } {
+  return { ...(t.family === undefined ? {} : { family: t.family }), ...(t.localAddress === undefined ? {} : { localAddress: t.localAddress }) };
 }
 
 /** tls.connect, turning a bad `ca` bundle (thrown synchronously) into CONFIG_INVALID. */
@@ -169,10 +179,12 @@ async function inspect(t: ConnectTarget, clock: TrustedClock, firstError: string
 
 /** Open the attempt's connection; see the module comment. */
 export async function openConnection(t: ConnectTarget, clock: TrustedClock): Promise<Socket> {
+  const literal = isIP(normalizeHost(t.host));
+  if (t.family !== undefined && literal !== 0 && literal !== t.family) throw connectionError(t, Object.assign(new Error('address family mismatch'), { code: 'EAFNOSUPPORT' }));
   if (t.protocol === 'http:') {
     const host = normalizeHost(t.host);
     try {
-      return await whenReady(netConnect({ host, port: t.port, ...(t.lookup === undefined ? {} : { lookup: t.lookup }) }), 'connect', t.signal);
+      return await whenReady(netConnect({ host, port: t.port, ...(t.lookup === undefined ? {} : { lookup: t.lookup }), ...socketFamily(t) }), 'connect', t.signal);
     } catch (e) {
       if (t.signal.aborted) throw e;
       throw connectionError(t, e);

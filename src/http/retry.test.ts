@@ -35,7 +35,7 @@ test('which statuses are retried in which mode', () => {
   for (const s of [200, 301, 400, 401, 404, 501]) assert.ok(!statusIsRetryable(s, 'idempotent'), String(s));
 });
 
-test('which failures are retried: connection and timeout only, after sending only when idempotent', () => {
+test('which failures are retried: connection and timeout before sending; after it a connection failure of an idempotent request only', () => {
   const conn = new AppError('HTTP_CONNECTION', { retryable: true });
   const dns = new AppError('HTTP_CONNECTION', { retryable: false });
   const timeout = new AppError('HTTP_TIMEOUT', { retryable: true });
@@ -43,7 +43,10 @@ test('which failures are retried: connection and timeout only, after sending onl
   assert.ok(errorIsRetryable(conn, 'unprocessed', false));
   assert.ok(!errorIsRetryable(conn, 'unprocessed', true));
   assert.ok(errorIsRetryable(conn, 'idempotent', true));
-  assert.ok(errorIsRetryable(timeout, 'idempotent', true));
+  assert.ok(errorIsRetryable(timeout, 'idempotent', false));
+  assert.ok(errorIsRetryable(timeout, 'unprocessed', false));
+  assert.ok(!errorIsRetryable(timeout, 'idempotent', true), 'a silent server is not asked again');
+  assert.ok(!errorIsRetryable(timeout, 'none', false));
   assert.ok(!errorIsRetryable(conn, 'none', false));
   assert.ok(!errorIsRetryable(dns, 'idempotent', false));
   assert.ok(!errorIsRetryable(tls, 'idempotent', false));

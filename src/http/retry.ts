@@ -37,13 +37,20 @@ export function statusIsRetryable(status: number, mode: RetryMode): boolean {
 
 /**
  * Is a failed attempt worth repeating under `mode`? `sent`: request bytes
- * may have reached the server. TLS and configuration failures never are.
+ * may have reached the server. Before that, a connection failure or a
+ * timeout (connect, TLS handshake) is retried in every mode but 'none';
+ * after it, only a connection failure of an idempotent request: a server
+ * that took the request and stayed silent for the whole timeout is not
+ * asked again (the call would take a multiple of the configured timeout),
+ * and a write may have been applied. TLS and configuration failures never
+ * are.
  */
 export function errorIsRetryable(e: unknown, mode: RetryMode, sent: boolean): boolean {
   if (mode === 'none' || !(e instanceof AppError)) return false;
   if (e.code !== 'HTTP_CONNECTION' && e.code !== 'HTTP_TIMEOUT') return false;
   if (!e.diagnosis.retryable) return false;
-  return mode === 'idempotent' || !sent;
+  if (!sent) return true;
+  return mode === 'idempotent' && e.code === 'HTTP_CONNECTION';
 }
 
 /**

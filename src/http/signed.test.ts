@@ -120,3 +120,33 @@ void test('a wrong-secret answer is returned, not retried', async () => {
     await denied.close();
   }
 });
+
+void test("the HTTP client's own retries (a throttling answer, then a 503) are signed anew: a fresh nonce each", async () => {
+  const nonces: string[] = [];
+  const server = await startHttpServer((req, res) => {
+    nonces.push(String(req.headers['x-nonce']));
+    res.setHeader('content-type', 'application/json');
+    if (nonces.length === 1) res.end(JSON.stringify({ code: 'Throttling.User' }));
+    else if (nonces.length === 2) res.writeHead(503, { 'retry-after': '0' }).end('{}');
+    else res.end(JSON.stringify({ ok: true }));
+  });
+  try {
+    const clock = new CorrectedClock({ system: systemClock });
+    const http = createHttpClient({ clock, random: () => 0 });
+    let n = 0;
+    const { response, attempts } = await sendSigned({
+      http,
+      clock,
+      source: 'http:api.test',
+      classify,
+      throttled: (r) => (r.body.toString('utf8').includes('Throttling.User') ? 'Throttling.User' : undefined),
+      sign: (nowMs) => ({ method: 'POST', url: `http://127.0.0.1:${server.port}/x`, body: 'b', headers: { 'x-time': String(nowMs), 'x-nonce': `n${++n}` } }),
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.attempts, 3);
+    assert.equal(attempts, 1, 'no skew correction was needed');
+    assert.deepEqual(nonces, ['n1', 'n2', 'n3']);
+  } finally {
+    await server.close();
+  }
+});

@@ -16,6 +16,9 @@
  *   is signed again and sent once more. Each concurrent caller does the
  *   same for its own request, so every one of them is corrected. A second
  *   skew answer is CLOCK_SKEW with both times in the evidence.
+ * - The HTTP client's own retries (429, 503, the vendor's throttling answer
+ *   given by `throttled`, a connection lost before sending) sign the request
+ *   again each time (`renew`): a fresh timestamp and nonce.
  */
 import { AppError } from '../core/errors.ts';
 import type { TrustedClock } from '../clock/clock.ts';
@@ -34,6 +37,8 @@ export interface SignedRequestOptions {
   readonly source: string;
   readonly sign: (nowMs: number) => HttpRequest | Promise<HttpRequest>;
   readonly classify: (response: HttpResponse) => SkewVerdict;
+  /** The vendor's throttling answer when it is not a 429 (HttpRequest.throttled). */
+  readonly throttled?: (response: HttpResponse) => string | undefined;
 }
 
 export interface SignedResponse {
@@ -44,7 +49,8 @@ export interface SignedResponse {
 
 async function attempt(o: SignedRequestOptions): Promise<{ response: HttpResponse; verdict: SkewVerdict; signedAt: number }> {
   const signedAt = o.clock.now();
-  const request = await o.sign(signedAt);
+  // Every retry of the HTTP client (throttling, 503, a connection lost before sending) is signed anew.
+  const request: HttpRequest = { ...(await o.sign(signedAt)), renew: () => o.sign(o.clock.now()), ...(o.throttled === undefined ? {} : { throttled: o.throttled }) };
   const sentSystem = o.clock.system.now();
   const sentMono = o.clock.system.monotonicMs();
   const response = await o.http.request(request);

@@ -51,6 +51,15 @@ export function runProviderContract(name: string, target: () => ContractTarget, 
     await provider.deleteRecords(zone, [{ name: n('never-there'), type: 'TXT', data: 'x' }]);
   });
 
+  void test(`${name}: concurrent appends at one name both stay; concurrent deletes remove both (apex + wildcard challenges)`, async () => {
+    const { provider, zone } = target();
+    const values = ['apex-value', 'wildcard-value'];
+    await Promise.all(values.map((data) => provider.appendRecords(zone, [{ name: n('conc'), type: 'TXT', data, ttl: 120 }])));
+    assert.deepEqual(txt(await provider.getRecords(zone), n('conc')), values);
+    await Promise.all(values.map((data) => provider.deleteRecords(zone, [{ name: n('conc'), type: 'TXT', data }])));
+    assert.deepEqual(txt(await provider.getRecords(zone), n('conc')), []);
+  });
+
   void test(`${name}: set replaces the values of a name and type, and leaves other types alone`, async () => {
     const { provider, zone } = target();
     await provider.appendRecords(zone, [

@@ -17,6 +17,11 @@
  *   of a name when `zone` is not configured (longest matching suffix), before
  *   falling back to an SOA walk.
  *
+ * Concurrent calls on one provider are safe: two appends (or deletes) at
+ * the same name and type both take effect (the ACME solver writes the
+ * apex's and the wildcard's challenge at once); providers whose writes read
+ * and write back whole sets queue them per zone (serial-writes.ts).
+ *
  * Every method honours `signal`, returns the records it affected, and fails
  * only with AppError (PROVIDER_AUTH, PROVIDER_PERMISSION, TSIG_*, UPDATE_*,
  * DNS_* ...).
@@ -86,6 +91,15 @@ export interface ProviderManifest<C = unknown> {
   readonly docsUrl: string;
   readonly fields: readonly FieldSpec[];
   readonly capabilities: readonly ('get' | 'append' | 'set' | 'delete')[];
+  /**
+   * The TTLs the vendor's API accepts at all (seconds, inclusive), plus
+   * single special values (Cloudflare's 1 = automatic). Plans may demand
+   * more (Alibaba free edition: 600); the vendor's refusal says so then.
+   * Absent: any 0 … 2^31−1.
+   */
+  readonly ttl?: { readonly min: number; readonly max: number; readonly also?: readonly number[] };
+  /** Per-record options the vendor has beyond name/type/data/ttl. */
+  readonly recordOptions?: readonly 'proxied'[];
   /**
    * Build the typed config from raw, already schema-checked values (field
    * types, required, unknown keys, secrets' invisible characters are checked

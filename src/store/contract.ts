@@ -5,20 +5,24 @@
  * call of the opener opens another, independent store instance (connection)
  * on that same database, which is how the suite checks reopening and two
  * writers at once. The suite closes every store it opens.
+ *
+ * This file holds the ACME part (accounts, certificates, orders, challenge
+ * journal) and the cross-cutting tests; `contract-ddns.ts` (DDNS record
+ * states, detected addresses) and `contract-events.ts` (the event log) are
+ * registered from here.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Diagnosis } from '../core/errors.ts';
 import { rejectsAppError } from '../core/testing/app-error-assert.ts';
+import { runDdnsContract } from './contract-ddns.ts';
+import { runEventsContract } from './contract-events.ts';
+import { type ContractDatabases, DAY, diagnosis, type OpenStore, T0, utf8Compare } from './contract-fixtures.ts';
 import type { CertificateRecord, JournalEntry, NewAccount, NewJournalEntry, OrderRecord, Store } from './store.ts';
 
-/** Opens another store instance on one database. */
-export type OpenStore = () => Promise<Store>;
+export type { OpenStore } from './contract-fixtures.ts';
 /** Creates a new, empty database and returns its opener. */
 export type NewDatabase = () => Promise<OpenStore>;
-
-const T0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
-const DAY = 86_400_000;
 
 const account = (over: Partial<NewAccount> = {}): NewAccount => ({
   directoryUrl: 'https://acme.example.test/directory',
@@ -28,23 +32,6 @@ const account = (over: Partial<NewAccount> = {}): NewAccount => ({
   createdAt: T0,
   ...over,
 });
-
-const diagnosis: Diagnosis = {
-  code: 'PROPAGATION_TIMEOUT',
-  evidence: {
-    identifier: '*.例子.测试',
-    detail: 'Incorrect TXT record "abc\\"def" found at _acme-challenge.example.test 🙃',
-    authoritative: [{ server: '127.0.0.1:5353', answered: ['x', 'y'] }, { server: '::1', answered: [] }],
-    ttl: 300,
-    ratio: 0.25,
-    negative: -1,
-    stale: null,
-    validated: false,
-    nested: { deeper: { list: [1, 'two', true, null, { k: '' }] } },
-  },
-  retryable: true,
-  retryAfterMs: 1500,
-};
 
 const minimalCertificate = (over: Partial<CertificateRecord> = {}): CertificateRecord => ({
   name: 'web',
@@ -104,7 +91,7 @@ function assertEntryMatches(entry: JournalEntry, input: NewJournalEntry): void {
 
 /** Byte-wise UTF-8 order, the order `listCertificates` promises. */
 function utf8Sorted(names: readonly string[]): string[] {
-  return [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return [...names].sort(utf8Compare);
 }
 
 export function runStoreContract(newDatabase: NewDatabase): void {
@@ -124,6 +111,7 @@ export function runStoreContract(newDatabase: NewDatabase): void {
     }
   }
   const withStore = (fn: (s: Store) => Promise<void>): Promise<void> => withDatabase(async (open) => fn(await open()));
+  const databases: ContractDatabases = { withDatabase, withStore };
 
   describe('Store contract', () => {
     test('a new database is at a positive schema version', () =>
@@ -322,6 +310,9 @@ export function runStoreContract(newDatabase: NewDatabase): void {
         }));
     });
 
+    runDdnsContract(databases);
+    runEventsContract(databases);
+
     test('an entry added through one instance is visible to another as soon as the add resolves', () =>
       withDatabase(async (open) => {
         const a = await open();
@@ -344,6 +335,12 @@ export function runStoreContract(newDatabase: NewDatabase): void {
           writes.push(a.saveCertificate(minimalCertificate({ name: `a${i}` })));
           writes.push(b.saveCertificate(minimalCertificate({ name: `b${i}` })));
           writes.push((i % 2 === 0 ? a : b).saveOrder(order({ orderUrl: `https://acme.example.test/order/${i}` })));
+          for (const [tag, s] of [['a', a], ['b', b]] as const) {
+            writes.push(s.addEvent({ at: T0 + i, kind: 'record-updated', subject: `${tag}${i}`, data: { i } }));
+            writes.push(
+              s.saveDdnsRecord({ provider: 'lab', fqdn: `${tag}${i}.example.test`, type: 'A', zone: 'example.test', values: [], confirmedAt: T0, passesSinceRead: 0, createdAt: T0 }),
+            );
+          }
         }
         await Promise.all(writes);
         for (const s of [a, b]) {
@@ -352,6 +349,10 @@ export function runStoreContract(newDatabase: NewDatabase): void {
           assert.equal(new Set(values).size, 2 * n);
           assert.equal((await s.listCertificates()).length, 2 * n);
           assert.equal((await s.listOrders('web')).length, n);
+          assert.equal((await s.listDdnsRecords()).length, 2 * n);
+          const events = await s.listEvents();
+          assert.equal(new Set(events.map((e) => e.subject)).size, 2 * n);
+          for (let i = 1; i < events.length; i++) assert.ok((events[i]?.id ?? 0) > (events[i - 1]?.id ?? 0), 'ids strictly increasing');
         }
       }));
 
@@ -391,6 +392,10 @@ export function runStoreContract(newDatabase: NewDatabase): void {
         await rejectsAppError(s.listJournal(), 'STORE_CLOSED');
         await rejectsAppError(s.addJournalEntry(journal()), 'STORE_CLOSED');
         await rejectsAppError(s.getCertificate('web'), 'STORE_CLOSED');
+        await rejectsAppError(s.listDdnsRecords(), 'STORE_CLOSED');
+        await rejectsAppError(s.saveAddress({ family: 'ipv4', address: '192.0.2.1', detectedAt: T0, changedAt: T0 }), 'STORE_CLOSED');
+        await rejectsAppError(s.addEvent({ at: T0, kind: 'ip-changed', subject: 'ipv4', data: {} }), 'STORE_CLOSED');
+        await rejectsAppError(s.listEvents(), 'STORE_CLOSED');
         const reopened = await open();
         assert.deepEqual(await reopened.listJournal(), []);
       }));

@@ -1,16 +1,37 @@
 /**
  * Field rules and canonical forms shared by every Store implementation: the
- * checks that turn a record breaking the contract of `store.ts` into
- * STORE_INVALID_RECORD before anything is written, and the key that makes
- * contact lists match as sets. Evidence names the field, never its value
- * (an account's value may be its private key).
+ * checks that turn a record (or an event query) breaking the contract of
+ * `store.ts` into STORE_INVALID_RECORD before anything is written, the key
+ * that makes contact lists match as sets, and the resolved event query.
+ * Evidence names the field, never its value (an account's value may be its
+ * private key).
  */
-import type { Diagnosis } from '../core/errors.ts';
+import { isIPv4, isIPv6 } from 'node:net';
+import type { Diagnosis, Evidence } from '../core/errors.ts';
 import { AppError } from '../core/errors.ts';
-import type { CertificateRecord, JournalRecordType, NewAccount, NewJournalEntry, OrderRecord, OrderStatus } from './store.ts';
+import { DEFAULT_EVENTS_PER_LIST, MAX_EVENTS_PER_LIST } from './store.ts';
+import type {
+  AddressFamily,
+  AddressState,
+  CertificateRecord,
+  DdnsRecordState,
+  DdnsRecordType,
+  EventQuery,
+  JournalRecordType,
+  NewAccount,
+  NewEvent,
+  NewJournalEntry,
+  OrderRecord,
+  OrderStatus,
+} from './store.ts';
 
 export const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'ready', 'processing', 'valid', 'invalid'];
 export const JOURNAL_RECORD_TYPES: readonly JournalRecordType[] = ['TXT'];
+export const DDNS_RECORD_TYPES: readonly DdnsRecordType[] = ['A', 'AAAA'];
+export const ADDRESS_FAMILIES: readonly AddressFamily[] = ['ipv4', 'ipv6'];
+
+/** An event kind: lower-case letters and digits in dash-separated words, starting with a letter. */
+const EVENT_KIND = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 /** The lookup key of a contact list: JSON of its distinct entries, sorted. */
 export function contactKey(contact: readonly string[]): string {
@@ -31,6 +52,33 @@ export function isDiagnosis(v: unknown): v is Diagnosis {
     typeof d['retryable'] === 'boolean' &&
     (d['retryAfterMs'] === undefined || (typeof d['retryAfterMs'] === 'number' && Number.isFinite(d['retryAfterMs'])))
   );
+}
+
+/**
+ * True when `v` is plain JSON that survives JSON text unchanged: strings,
+ * finite numbers, booleans, null, arrays and plain objects (no undefined,
+ * no class instances such as Date, no cycles).
+ */
+function isJsonValue(v: unknown, ancestors: Set<object>): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v !== 'object' || ancestors.has(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) return false;
+  ancestors.add(v);
+  const ok = Array.isArray(v) ? v.every((item) => isJsonValue(item, ancestors)) : Object.values(v).every((item) => isJsonValue(item, ancestors));
+  ancestors.delete(v);
+  return ok;
+}
+
+/** Deep check of evidence (an event's data): a plain JSON object. */
+export function isEvidence(v: unknown): v is Evidence {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && isJsonValue(v, new Set());
+}
+
+/** Does `text` belong to `family` (an IP address without zone id)? */
+function isAddressOf(text: string, ip: 4 | 6): boolean {
+  return ip === 4 ? isIPv4(text) : isIPv6(text) && !text.includes('%');
 }
 
 class Checker {
@@ -70,6 +118,22 @@ class Checker {
 
   oneOf(field: string, v: unknown, allowed: readonly string[]): void {
     if (typeof v !== 'string' || !allowed.includes(v)) this.fail(field, 'not-allowed-value');
+  }
+
+  count(field: string, v: unknown): void {
+    if (!Number.isSafeInteger(v) || (v as number) < 0) this.fail(field, 'not-count');
+  }
+
+  /** A domain name without trailing dot and without empty labels. */
+  domain(field: string, v: unknown): void {
+    this.text(field, v);
+    const name = v as string;
+    if (name.endsWith('.')) this.fail(field, 'trailing-dot');
+    if (name.split('.').includes('')) this.fail(field, 'empty-label');
+  }
+
+  address(field: string, v: unknown, ip: 4 | 6): void {
+    if (typeof v !== 'string' || !isAddressOf(v, ip)) this.fail(field, ip === 4 ? 'not-ipv4-address' : 'not-ipv6-address');
   }
 }
 
@@ -128,4 +192,61 @@ export function checkJournalEntry(e: NewJournalEntry): void {
   c.text('fqdn', e.fqdn);
   c.optionalText('certificateName', e.certificateName);
   c.time('createdAt', e.createdAt);
+}
+
+export function checkDdnsRecord(s: DdnsRecordState): void {
+  const c = new Checker('ddns-record');
+  c.text('provider', s.provider);
+  c.domain('fqdn', s.fqdn);
+  if (s.fqdn !== s.fqdn.toLowerCase()) c.fail('fqdn', 'not-lower-case');
+  c.oneOf('type', s.type, DDNS_RECORD_TYPES);
+  c.domain('zone', s.zone);
+  const zone = s.zone.toLowerCase();
+  if (s.fqdn !== zone && !s.fqdn.endsWith(`.${zone}`)) c.fail('fqdn', 'outside-zone');
+  c.list('values', s.values, false);
+  if (s.desired !== undefined) c.address('desired', s.desired, s.type === 'A' ? 4 : 6);
+  c.time('confirmedAt', s.confirmedAt);
+  c.optionalTime('updatedAt', s.updatedAt);
+  c.count('passesSinceRead', s.passesSinceRead);
+  c.optionalDiagnosis('lastError', s.lastError);
+  c.time('createdAt', s.createdAt);
+}
+
+export function checkAddress(a: AddressState): void {
+  const c = new Checker('address');
+  c.oneOf('family', a.family, ADDRESS_FAMILIES);
+  c.address('address', a.address, a.family === 'ipv4' ? 4 : 6);
+  c.time('detectedAt', a.detectedAt);
+  c.time('changedAt', a.changedAt);
+}
+
+export function checkEvent(e: NewEvent): void {
+  const c = new Checker('event');
+  c.time('at', e.at);
+  if (typeof e.kind !== 'string' || !EVENT_KIND.test(e.kind)) c.fail('kind', 'not-kind-token');
+  c.text('subject', e.subject);
+  if (!isEvidence(e.data)) c.fail('data', 'not-json-object');
+}
+
+/** An event query with its defaults filled in. */
+export interface ResolvedEventQuery {
+  /** Events with a larger id only; -1 when the query had none. */
+  readonly afterId: number;
+  readonly kinds?: readonly string[];
+  readonly limit: number;
+}
+
+/** Check `q` (STORE_INVALID_RECORD, record 'event-query') and fill in the defaults. */
+export function resolveEventQuery(q: EventQuery = {}): ResolvedEventQuery {
+  const c = new Checker('event-query');
+  if (q.afterId !== undefined && !Number.isSafeInteger(q.afterId)) c.fail('afterId', 'not-integer');
+  if (q.kinds !== undefined && (!Array.isArray(q.kinds) || !q.kinds.every((k) => typeof k === 'string'))) c.fail('kinds', 'not-list');
+  if (q.limit !== undefined && (!Number.isSafeInteger(q.limit) || q.limit < 1)) c.fail('limit', 'not-positive-integer');
+  const resolved = { afterId: q.afterId ?? -1, limit: Math.min(q.limit ?? DEFAULT_EVENTS_PER_LIST, MAX_EVENTS_PER_LIST) };
+  return q.kinds === undefined ? resolved : { ...resolved, kinds: q.kinds };
+}
+
+/** `pruneEvents`' bound: an integer time (STORE_INVALID_RECORD, record 'event-prune', otherwise). */
+export function checkPruneBefore(before: number): void {
+  new Checker('event-prune').time('before', before);
 }

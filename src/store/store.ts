@@ -1,6 +1,8 @@
 /**
  * The persistent state of zonekeeper: ACME accounts, issued certificates,
- * ACME orders and the DNS-01 challenge journal.
+ * ACME orders, the DNS-01 challenge journal, the DDNS state (what each
+ * provider holds for each managed address record, and the public addresses
+ * last detected) and the event log.
  *
  * One interface, several implementations (SQLite via `node:sqlite` today,
  * PostgreSQL later), all held to the same contract suite (`contract.ts`).
@@ -15,15 +17,15 @@
  * - Missing rows read as `undefined` (single) or `[]` (lists), never an error.
  * - Optional fields that are absent are absent on read too (no `undefined`
  *   valued keys); saving a record without an optional field clears it.
- * - List fields (`contact`, `domains`) and diagnoses round-trip exactly:
- *   same order, same strings, same nested JSON.
+ * - List fields (`contact`, `domains`, `values`), diagnoses and event data
+ *   round-trip exactly: same order, same strings, same nested JSON.
  * - A record that breaks the field rules below is refused with
  *   STORE_INVALID_RECORD before anything is written.
  * - Failures are AppErrors: STORE_BUSY (retryable: another process held the
  *   database longer than the busy timeout), STORE_CORRUPT, STORE_FAILED (I/O,
  *   disk full), STORE_CLOSED (used after close()).
  */
-import type { Diagnosis } from '../core/errors.ts';
+import type { Diagnosis, Evidence } from '../core/errors.ts';
 
 /**
  * An ACME account registered with one CA for one contact list. There is at
@@ -144,6 +146,86 @@ export interface JournalEntry {
 /** What `addJournalEntry` takes: an entry without the store-assigned id. */
 export type NewJournalEntry = Omit<JournalEntry, 'id'>;
 
+/** Address record types DDNS manages. */
+export type DdnsRecordType = 'A' | 'AAAA';
+
+/**
+ * What one provider holds for one managed address record, as zonekeeper last
+ * knew it. One per (provider, fqdn, type).
+ */
+export interface DdnsRecordState {
+  /** The DNS provider's configured name. */
+  readonly provider: string;
+  /** The record's absolute name: lower case, no trailing dot, no empty label; inside `zone`. */
+  readonly fqdn: string;
+  readonly type: DdnsRecordType;
+  /** The zone the record is in, without the trailing dot (compared with `fqdn` ignoring case). */
+  readonly zone: string;
+  /**
+   * The values the provider held at the last read, or after our last write;
+   * order kept, may be empty (no such record there). Not checked as
+   * addresses: this is whatever the provider said.
+   */
+  readonly values: readonly string[];
+  /** The address we last wanted there: an IPv4 address for A, IPv6 for AAAA. */
+  readonly desired?: string;
+  /** Last time the provider's state was read from the provider. */
+  readonly confirmedAt: number;
+  /** Last write we made to the provider. */
+  readonly updatedAt?: number;
+  /** DDNS passes since the provider was last read (an integer ≥ 0); the reconciler re-reads every N passes. */
+  readonly passesSinceRead: number;
+  /** Why the last attempt to read or update failed; absent after a success. */
+  readonly lastError?: Diagnosis;
+  /** When first saved; kept by later saves of the same key. */
+  readonly createdAt: number;
+}
+
+/** Address families of the detected public addresses. */
+export type AddressFamily = 'ipv4' | 'ipv6';
+
+/** The public address last detected for one family. One per family. */
+export interface AddressState {
+  readonly family: AddressFamily;
+  /** An IPv4 address for 'ipv4', IPv6 for 'ipv6' (no zone id). */
+  readonly address: string;
+  /** When it was last detected. */
+  readonly detectedAt: number;
+  /** When it last became this value. Not checked against `detectedAt`: the trusted clock may step back. */
+  readonly changedAt: number;
+}
+
+/** One entry of the event log (what happened, for the UI, notifiers and `zonekeeper events`). */
+export interface EventRecord {
+  /** Assigned by the store: strictly increasing, never reused (not even after pruning every event). */
+  readonly id: number;
+  /** When it happened. Not necessarily increasing with `id`: it is the caller's clock. */
+  readonly at: number;
+  /** A lower-case dashed token: `ip-changed`, `record-updated`, `update-failed`, `certificate-issued` … */
+  readonly kind: string;
+  /** What it is about: an fqdn, a certificate name, an address family. */
+  readonly subject: string;
+  /** Plain JSON facts (finite numbers, plain objects); the caller guarantees it holds no secrets. */
+  readonly data: Evidence;
+}
+
+/** What `addEvent` takes: an event without the store-assigned id. */
+export type NewEvent = Omit<EventRecord, 'id'>;
+
+/** The maximum, and the default, number of events one `listEvents` call returns. */
+export const MAX_EVENTS_PER_LIST = 1000;
+export const DEFAULT_EVENTS_PER_LIST = 100;
+
+/** Which events `listEvents` returns. */
+export interface EventQuery {
+  /** Only events with a larger id (for paging: pass the last id seen). */
+  readonly afterId?: number;
+  /** Only events of these kinds; an empty list matches nothing. Absent: every kind. */
+  readonly kinds?: readonly string[];
+  /** At most this many: an integer ≥ 1, default 100; above 1000 reads as 1000. */
+  readonly limit?: number;
+}
+
 export interface Store {
   /** The schema version of the open database (after migrations: the newest this build knows). */
   schemaVersion(): Promise<number>;
@@ -187,6 +269,33 @@ export interface Store {
   removeJournalEntry(id: string): Promise<boolean>;
   /** Every entry, oldest first (createdAt, then id). */
   listJournal(): Promise<readonly JournalEntry[]>;
+
+  getDdnsRecord(provider: string, fqdn: string, type: DdnsRecordType): Promise<DdnsRecordState | undefined>;
+  /** Every DDNS record state, ordered by provider, then fqdn, then type (byte-wise UTF-8 order). */
+  listDdnsRecords(): Promise<readonly DdnsRecordState[]>;
+  /**
+   * Insert or replace the state of (s.provider, s.fqdn, s.type). A replacement
+   * keeps the stored `createdAt` and takes every other field from `s` (absent
+   * optional fields are cleared). Resolves to the record as stored.
+   */
+  saveDdnsRecord(s: DdnsRecordState): Promise<DdnsRecordState>;
+  /** False when there was none. */
+  deleteDdnsRecord(provider: string, fqdn: string, type: DdnsRecordType): Promise<boolean>;
+
+  getAddress(family: AddressFamily): Promise<AddressState | undefined>;
+  /** Insert or replace the address of `a.family`, every field from `a`. Resolves to the record as stored. */
+  saveAddress(a: AddressState): Promise<AddressState>;
+
+  /** Append an event; resolves to it with its new id (larger than every id ever assigned in this database). */
+  addEvent(e: NewEvent): Promise<EventRecord>;
+  /**
+   * Events in ascending id order, filtered by `q` (see EventQuery). A query
+   * breaking its rules (a limit that is not an integer ≥ 1, an afterId that
+   * is not an integer, kinds not a list of strings) is STORE_INVALID_RECORD.
+   */
+  listEvents(q?: EventQuery): Promise<readonly EventRecord[]>;
+  /** Delete every event with `at < before` (an integer time); resolves to how many were deleted. */
+  pruneEvents(before: number): Promise<number>;
 
   /** Release the database. Idempotent; any other call afterwards rejects with STORE_CLOSED. */
   close(): Promise<void>;

@@ -22,6 +22,13 @@
  * Errors are Alibaba's JSON `{RequestId,Message,Recommend,HostId,Code}`;
  * every answer has a `Date` header (the only server time Alibaba gives).
  *
+ * Faults (faults.ts, `faults`): throttling is HTTP 400 `Throttling.User`
+ * "Request was denied due to user flow control." (code, message and status
+ * as Alibaba documents them and users report them); a 5xx is 503
+ * `ServiceUnavailable` (in Alibaba DNS's error code list; its message here
+ * is assumed), with Retry-After when the test asks (assumed: none is
+ * documented).
+ *
  * Records live in the REAL BIND of the test bed: every change goes through
  * the rfc2136 provider, and lists come from an AXFR, so what the API says is
  * what DNS serves. RecordIds (decimal strings above 2^53, as Alibaba's are)
@@ -34,9 +41,9 @@ import { systemClock } from '../../src/clock/system-clock.ts';
 import type { DnsRecord } from '../../src/core/record.ts';
 import type { DnsProvider } from '../../src/providers/types.ts';
 import { rfc2136Manifest } from '../../src/providers/rfc2136/manifest.ts';
-import { DAY_MS, makeCert, makeRoot } from '../../src/http/testing/certs.ts';
-import { startHttpsServer, type TestServer } from '../../src/http/testing/servers.ts';
 import { KEY_FULL, type BindBed } from '../harness/bind.ts';
+import type { FaultHost, VendorShapes } from './faults.ts';
+import { startHttpsEmulator } from './https-emulator.ts';
 
 export interface AlidnsEmulatorKey {
   readonly accessKeyId: string;
@@ -54,7 +61,7 @@ export interface AlidnsEmulatorOptions {
   readonly windowSeconds?: number;
 }
 
-export interface AlidnsEmulator {
+export interface AlidnsEmulator extends FaultHost {
   /** https://127.0.0.1:<port> */
   readonly endpoint: string;
   readonly port: number;
@@ -67,6 +74,7 @@ export interface AlidnsEmulator {
   /** Requests whose SignatureNonce had been seen before (since the last reset). */
   nonceReuses(): number;
   count(action?: string): number;
+  /** Clears the counters and any queued fault. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -139,9 +147,6 @@ function authenticate(method: string, p: ReadonlyMap<string, string>, keys: Read
 
 /** Start the emulator over `bed` (its zones become the account's domains). */
 export async function startAlidnsEmulator(o: AlidnsEmulatorOptions): Promise<AlidnsEmulator> {
-  const now = Date.now();
-  const root = await makeRoot('zk alidns emulator root', now);
-  const leaf = await makeCert({ name: 'alidns.localhost', issuer: root, notBefore: now - 400 * DAY_MS, notAfter: now + 400 * DAY_MS, dns: ['localhost', 'alidns.localhost'], ips: ['127.0.0.1'] });
   const tsigKey = o.bed.keys[KEY_FULL];
   if (tsigKey === undefined) throw new Error('bed has no full key');
   const config = rfc2136Manifest.parse(
@@ -156,8 +161,6 @@ export async function startAlidnsEmulator(o: AlidnsEmulatorOptions): Promise<Ali
   const ids = new Map<string, string>();
   const byId = new Map<string, { domain: string; rec: DnsRecord }>();
   let nextId = 1n;
-  const requests = new Map<string, number>();
-  const errors = new Map<string, number>();
   const nonces = new Set<string>();
   let reuses = 0;
 
@@ -275,7 +278,6 @@ export async function startAlidnsEmulator(o: AlidnsEmulatorOptions): Promise<Ali
   const handle = async (req: IncomingMessage, body: Buffer): Promise<Record<string, unknown>> => {
     const p = paramsOf(req, body);
     const action = p.get('Action') ?? '';
-    requests.set(action, (requests.get(action) ?? 0) + 1);
     const nonce = p.get('SignatureNonce');
     const reused = nonce !== undefined && nonces.has(nonce);
     if (reused) reuses++;
@@ -293,42 +295,77 @@ export async function startAlidnsEmulator(o: AlidnsEmulatorOptions): Promise<Ali
     return run(p);
   };
 
-  const server: TestServer = await startHttpsServer(leaf.certPem, leaf.keyPem, (req, res: ServerResponse, body) => {
-    handle(req, body).then(
-      (r) => {
-        res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' });
-        res.end(JSON.stringify({ ...r, RequestId: randomUUID().toUpperCase() }));
-      },
-      (e: unknown) => {
-        const err = e instanceof ApiError ? e : new ApiError(500, 'InternalError', String(e));
-        errors.set(err.code, (errors.get(err.code) ?? 0) + 1);
-        res.writeHead(err.status, { 'content-type': 'application/json;charset=utf-8' });
-        res.end(
-          JSON.stringify({
-            RequestId: randomUUID().toUpperCase(),
-            Message: err.message,
-            Recommend: `https://api.aliyun.com/troubleshoot?q=${err.code}&product=Alidns`,
-            HostId: 'alidns.aliyuncs.com',
-            Code: err.code,
-          }),
-        );
-      },
-    );
+  const base = await startHttpsEmulator({
+    rootName: 'zk alidns emulator root',
+    leafName: 'alidns.localhost',
+    dns: ['localhost', 'alidns.localhost'],
+    classify: (req, body) => {
+      const op = paramsOf(req, body).get('Action') ?? '';
+      return { op, write: WRITES.has(op) };
+    },
+    shapes: SHAPES,
+    handle: (req, res: ServerResponse, body) => {
+      handle(req, body).then(
+        (r) => {
+          res.writeHead(200, { 'content-type': JSON_TYPE });
+          res.end(JSON.stringify({ ...r, RequestId: randomUUID().toUpperCase() }));
+        },
+        (e: unknown) => {
+          const err = e instanceof ApiError ? e : new ApiError(500, 'InternalError', String(e));
+          base.failed(err.code);
+          res.writeHead(err.status, { 'content-type': JSON_TYPE });
+          res.end(errorBody(err.code, err.message));
+        },
+      );
+    },
   });
 
   return {
-    endpoint: `https://127.0.0.1:${server.port}`,
-    port: server.port,
-    rootPem: root.certPem,
-    requests,
-    errors,
+    endpoint: base.origin,
+    port: base.port,
+    rootPem: base.rootPem,
+    requests: base.requests,
+    errors: base.errors,
+    faults: base.faults,
     nonceReuses: () => reuses,
-    count: (action) => (action === undefined ? [...requests.values()].reduce((a, b) => a + b, 0) : (requests.get(action) ?? 0)),
+    count: base.count,
+    writes: base.writes,
     reset: () => {
-      requests.clear();
-      errors.clear();
+      base.reset();
       reuses = 0;
     },
-    close: () => server.close(),
+    close: base.close,
   };
 }
+
+const JSON_TYPE = 'application/json;charset=utf-8';
+
+/** Alibaba's error document. */
+function errorBody(code: string, message: string): string {
+  return JSON.stringify({ RequestId: randomUUID().toUpperCase(), Message: message, Recommend: `https://api.aliyun.com/troubleshoot?q=${code}&product=Alidns`, HostId: 'alidns.aliyuncs.com', Code: code });
+}
+
+/** How Alibaba Cloud DNS answers, for the faults. */
+const SHAPES: VendorShapes = {
+  ok: () => ({
+    status: 200,
+    headers: { 'content-type': JSON_TYPE },
+    body: JSON.stringify({
+      TotalCount: 2,
+      PageNumber: 1,
+      PageSize: 500,
+      DomainRecords: {
+        Record: [
+          { RR: '@', Line: 'default', Status: 'ENABLE', Locked: false, Type: 'NS', DomainName: 'example.test', Value: 'ns1.example.test.', RecordId: '100000000000000001', TTL: 86400, Weight: 1 },
+          { RR: 'www', Line: 'default', Status: 'ENABLE', Locked: false, Type: 'A', DomainName: 'example.test', Value: '192.0.2.1', RecordId: '100000000000000002', TTL: 600, Weight: 1 },
+        ],
+      },
+      RequestId: randomUUID().toUpperCase(),
+    }),
+  }),
+  busy: (status, retryAfter) => ({
+    status: status === 429 ? 400 : status,
+    headers: { 'content-type': JSON_TYPE, ...(status !== 429 && retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}) },
+    body: status === 429 ? errorBody('Throttling.User', 'Request was denied due to user flow control.') : errorBody('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.'),
+  }),
+};

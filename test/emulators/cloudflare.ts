@@ -18,14 +18,21 @@
  *   record id is 404 81044 "Record does not exist.";
  * - `rateLimit(n)`: the next n requests get 429 with `Retry-After: 1` and
  *   Cloudflare's 971 error; every response carries a `Date` header.
+ * Faults (faults.ts, `faults`): throttling is HTTP 429 with Retry-After
+ * (Cloudflare documents both for its API) and the envelope error 971
+ * "Please wait and consider throttling your request speed" (the code as
+ * users report it; assumed); a 5xx is the edge's HTML page.
  * Names are absolute without the trailing dot; TXT content is stored as sent.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DnsRecord } from '../../src/core/record.ts';
 import type { DnsProvider } from '../../src/providers/types.ts';
-import { makeCert, makeRoot } from '../../src/http/testing/certs.ts';
-import { startHttpsServer, type TestServer } from '../../src/http/testing/servers.ts';
+import { DAY_MS } from '../../src/http/testing/certs.ts';
+import { htmlAnswer, type Fault, type FaultHost, type VendorShapes } from './faults.ts';
+import { startHttpsEmulator, type RequestLogEntry } from './https-emulator.ts';
+
+export type { RequestLogEntry } from './https-emulator.ts';
 
 export interface CloudflareEmulatorOptions {
   /** The rfc2136 provider on the bed's primary: where changes land. */
@@ -52,19 +59,22 @@ export interface EmulatedRecord {
   proxied: false;
 }
 
-export interface RequestLogEntry {
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-}
-
-export interface CloudflareEmulator {
+export interface CloudflareEmulator extends FaultHost {
   /** API base URL, like https://api.cloudflare.com/client/v4. */
   readonly endpoint: string;
   /** PEM of the root that signed the emulator's certificate. */
   readonly caPem: string;
-  /** Every request answered, in order. */
+  /** Every request answered, in order (faulted ones too; status 0 for a reset or a stall). */
   readonly log: RequestLogEntry[];
+  /** The same as caPem. */
+  readonly rootPem: string;
+  /** Requests received per operation (zones.list, dns_records.list|get|create|edit|delete, unknown) since the last reset. */
+  readonly requests: Map<string, number>;
+  /** Error answers (4xx/5xx from the emulator itself, faults not included) per HTTP status since the last reset. */
+  readonly errors: Map<string, number>;
+  count(op?: string): number;
+  /** Clears the counters and any queued fault (rateLimit's included). */
+  reset(): void;
   /** Answer the next `n` requests with 429 and Retry-After: 1. */
   rateLimit(n: number): void;
   /** Zone id of `zone` (absolute). */
@@ -134,8 +144,6 @@ function readInput(body: Buffer): Record<string, unknown> | undefined {
 
 export async function startCloudflareEmulator(o: CloudflareEmulatorOptions): Promise<CloudflareEmulator> {
   const now = Date.now();
-  const root = await makeRoot('Cloudflare emulator root', now);
-  const leaf = await makeCert({ name: 'api.cloudflare.test', notBefore: now - 86_400_000, notAfter: now + 30 * 86_400_000, issuer: root, dns: ['localhost'], ips: ['127.0.0.1'] });
 
   const zones = new Map<string, Zone>();
   for (const abs of o.zones) {
@@ -147,8 +155,6 @@ export async function startCloudflareEmulator(o: CloudflareEmulatorOptions): Pro
     }
     zones.set(zone.id, zone);
   }
-  const log: RequestLogEntry[] = [];
-  let limited = 0;
   // One change at a time, so the store and BIND move together.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(f: () => Promise<T>): Promise<T> => {
@@ -174,10 +180,6 @@ export async function startCloudflareEmulator(o: CloudflareEmulatorOptions): Pro
     [...zone.records.values()].some((x) => x.id !== r.id && x.name === r.name && x.type === r.type && x.content === r.content && x.priority === r.priority);
 
   async function route(req: IncomingMessage, body: Buffer): Promise<Answer> {
-    if (limited > 0) {
-      limited--;
-      return new Answer(429, { success: false, errors: [{ code: 971, message: 'Please wait and consider throttling your request speed' }], messages: [], result: null }, { 'retry-after': '1' });
-    }
     const auth = req.headers.authorization ?? '';
     const m = /^Bearer ([A-Za-z0-9_-]+)$/.exec(auth);
     if (m === null) return fail(400, 6003, 'Invalid request headers', { error_chain: [{ code: 6111, message: 'Invalid format for Authorization header' }] });
@@ -245,20 +247,44 @@ export async function startCloudflareEmulator(o: CloudflareEmulatorOptions): Pro
 
   const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
     const send = (a: Answer): void => {
-      log.push({ method: req.method ?? '', path: req.url ?? '', status: a.status });
       res.writeHead(a.status, { 'content-type': 'application/json', date: new Date().toUTCString(), 'cf-ray': `${randomBytes(8).toString('hex')}-EMU`, ...a.headers });
       res.end(JSON.stringify(a.body));
     };
     route(req, body).then(send, (e: unknown) => send(fail(500, 10001, `emulator: ${e instanceof Error ? e.message : String(e)}`)));
   };
-  const server: TestServer = await startHttpsServer(leaf.certPem, leaf.keyPem, handle);
+  const base = await startHttpsEmulator({
+    rootName: 'Cloudflare emulator root',
+    leafName: 'api.cloudflare.test',
+    dns: ['localhost'],
+    notBefore: now - DAY_MS,
+    notAfter: now + 30 * DAY_MS,
+    classify: (req) => ({ op: operationOf(req), write: req.method !== 'GET' }),
+    shapes: SHAPES,
+    handle: (req, res, body) => {
+      handle(req, res, body);
+      res.once('finish', () => {
+        if (res.statusCode >= 400) base.failed(String(res.statusCode));
+      });
+    },
+  });
+  let limiter: Fault | undefined;
 
   return {
-    endpoint: `https://127.0.0.1:${server.port}${BASE}`,
-    caPem: root.certPem,
-    log,
+    endpoint: `${base.origin}${BASE}`,
+    caPem: base.rootPem,
+    rootPem: base.rootPem,
+    log: base.log,
+    requests: base.requests,
+    errors: base.errors,
+    faults: base.faults,
+    count: base.count,
+    writes: base.writes,
+    reset: base.reset,
     rateLimit: (n) => {
-      limited = n;
+      const i = limiter === undefined ? -1 : base.faults.indexOf(limiter);
+      if (i >= 0) base.faults.splice(i, 1);
+      limiter = n > 0 ? { kind: 'status', status: 429, retryAfter: 1, times: n } : undefined;
+      if (limiter !== undefined) base.faults.unshift(limiter);
     },
     zoneId: (zone) => {
       const z = [...zones.values()].find((x) => x.absolute === zone);
@@ -266,6 +292,43 @@ export async function startCloudflareEmulator(o: CloudflareEmulatorOptions): Pro
       return z.id;
     },
     records: (zone) => [...[...zones.values()].find((x) => x.absolute === zone)?.records.values() ?? []],
-    close: () => server.close(),
+    close: base.close,
   };
 }
+
+/** The API operation a request is, for counting. */
+function operationOf(req: IncomingMessage): string {
+  const parts = new URL(req.url ?? '/', 'https://emulator').pathname.slice(BASE.length).split('/').filter((p) => p !== '');
+  if (parts.length === 1 && parts[0] === 'zones') return 'zones.list';
+  if (parts[0] !== 'zones' || parts[2] !== 'dns_records') return 'unknown';
+  if (parts[3] === undefined) return req.method === 'GET' ? 'dns_records.list' : req.method === 'POST' ? 'dns_records.create' : 'unknown';
+  return req.method === 'GET' ? 'dns_records.get' : req.method === 'DELETE' ? 'dns_records.delete' : req.method === 'PATCH' || req.method === 'PUT' ? 'dns_records.edit' : 'unknown';
+}
+
+const headersOf = (extra: Record<string, string> = {}): Record<string, string> => ({ 'content-type': 'application/json', 'cf-ray': `${randomBytes(8).toString('hex')}-EMU`, ...extra });
+
+/** How the Cloudflare API answers, for the faults. */
+const SHAPES: VendorShapes = {
+  ok: () => ({
+    status: 200,
+    headers: headersOf(),
+    body: JSON.stringify({
+      success: true,
+      errors: [],
+      messages: [],
+      result: [
+        { id: '372e67954025e0ba6aaa6d586b9e0b59', zone_id: '023e105f4ecef8ad9ca31a8372d0c353', zone_name: 'example.test', name: 'www.example.test', type: 'A', content: '192.0.2.1', ttl: 300, proxied: false },
+        { id: '372e67954025e0ba6aaa6d586b9e0b60', zone_id: '023e105f4ecef8ad9ca31a8372d0c353', zone_name: 'example.test', name: 'example.test', type: 'NS', content: 'ns1.example.test', ttl: 86400, proxied: false },
+      ],
+      result_info: { page: 1, per_page: 100, count: 2, total_count: 2, total_pages: 1 },
+    }),
+  }),
+  busy: (status, retryAfter) =>
+    status === 429
+      ? {
+          status: 429,
+          headers: headersOf(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
+          body: JSON.stringify({ success: false, errors: [{ code: 971, message: 'Please wait and consider throttling your request speed' }], messages: [], result: null }),
+        }
+      : htmlAnswer(status, retryAfter),
+};

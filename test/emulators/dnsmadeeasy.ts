@@ -17,6 +17,11 @@
  *   in ms (that sign is our assumption; the real one is unverified).
  * Every answer carries a `Date` header unless `sendDate: false`.
  *
+ * Faults (faults.ts, `faults`): throttling is HTTP 400 `{"error": ["Rate
+ * limit exceeded"]}` with `x-dnsme-requestsRemaining: 0` and no
+ * Retry-After (undocumented; as users captured it from the real API); a
+ * 5xx is a front end's HTML page (assumed).
+ *
  * Records live in the REAL BIND of the test bed: every change goes through
  * the rfc2136 provider, and lists come from an AXFR, so what the API says is
  * what DNS serves. Record ids are kept here per (name, type, value).
@@ -28,9 +33,9 @@ import { systemClock } from '../../src/clock/system-clock.ts';
 import type { DnsRecord } from '../../src/core/record.ts';
 import type { DnsProvider } from '../../src/providers/types.ts';
 import { rfc2136Manifest } from '../../src/providers/rfc2136/manifest.ts';
-import { DAY_MS, makeCert, makeRoot } from '../../src/http/testing/certs.ts';
-import { startHttpsServer, type TestServer } from '../../src/http/testing/servers.ts';
 import { KEY_FULL, type BindBed } from '../harness/bind.ts';
+import { htmlAnswer, type FaultHost, type VendorShapes } from './faults.ts';
+import { startHttpsEmulator } from './https-emulator.ts';
 
 export interface DmeEmulatorKey {
   readonly apiKey: string;
@@ -48,7 +53,7 @@ export interface DmeEmulatorOptions {
   readonly sendDate?: boolean;
 }
 
-export interface DmeEmulator {
+export interface DmeEmulator extends FaultHost {
   /** https://127.0.0.1:<port>/V2.0 */
   readonly endpoint: string;
   readonly port: number;
@@ -58,6 +63,7 @@ export interface DmeEmulator {
   /** Answers per failure kind: key, hmac, skew, date, notFound, duplicate, invalid. */
   readonly errors: Map<string, number>;
   count(operation?: string): number;
+  /** Clears the counters and any queued fault. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -135,9 +141,6 @@ const unquote = (v: string): string => (/^".*"$/s.test(v) ? v.slice(1, -1).repla
 
 /** Start the emulator over `bed` (its zones become the account's managed domains). */
 export async function startDmeEmulator(o: DmeEmulatorOptions): Promise<DmeEmulator> {
-  const now = Date.now();
-  const root = await makeRoot('zk dnsmadeeasy emulator root', now);
-  const leaf = await makeCert({ name: 'dme.localhost', issuer: root, notBefore: now - 400 * DAY_MS, notAfter: now + 400 * DAY_MS, dns: ['localhost', 'dme.localhost'], ips: ['127.0.0.1'] });
   const key = o.bed.keys[KEY_FULL];
   if (key === undefined) throw new Error('bed has no full key');
   const config = rfc2136Manifest.parse(
@@ -152,8 +155,6 @@ export async function startDmeEmulator(o: DmeEmulatorOptions): Promise<DmeEmulat
   const ids = new Map<string, number>();
   const byId = new Map<number, { domain: string; rec: DnsRecord }>();
   let nextId = 1;
-  const requests = new Map<string, number>();
-  const errors = new Map<string, number>();
 
   const idOf = (domain: string, r: DnsRecord): number => {
     const k = `${domain}|${r.name}|${r.type}|${r.data}`;
@@ -261,39 +262,68 @@ export async function startDmeEmulator(o: DmeEmulatorOptions): Promise<DmeEmulat
   const handle = async (req: IncomingMessage, body: Buffer): Promise<{ status: number; json?: unknown }> => {
     const url = new URL(req.url ?? '/', 'https://emulator.invalid');
     const op = operationOf(req.method ?? '', url.pathname.replace(/^\/V2\.0/, ''));
-    requests.set(op, (requests.get(op) ?? 0) + 1);
     // The emulator stands for DME's servers: their clock is the real time.
     authenticateDme({ apiKey: header(req, 'x-dnsme-apikey'), requestDate: header(req, 'x-dnsme-requestdate'), hmac: header(req, 'x-dnsme-hmac') }, keys, Date.now(), windowSeconds);
     return route(req, body, url, op);
   };
 
-  const server: TestServer = await startHttpsServer(leaf.certPem, leaf.keyPem, (req, res: ServerResponse, body) => {
-    if (o.sendDate === false) res.sendDate = false;
-    handle(req, body).then(
-      (r) => {
-        res.writeHead(r.status, { 'content-type': 'application/json' });
-        res.end(r.json === undefined ? '' : JSON.stringify(r.json));
-      },
-      (e: unknown) => {
-        const err = e instanceof DmeError ? e : new DmeError('internal', 500, String(e));
-        errors.set(err.kind, (errors.get(err.kind) ?? 0) + 1);
-        res.writeHead(err.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: [err.message] }));
-      },
-    );
+  const base = await startHttpsEmulator({
+    rootName: 'zk dnsmadeeasy emulator root',
+    leafName: 'dme.localhost',
+    dns: ['localhost', 'dme.localhost'],
+    ...(o.sendDate === false ? { sendDate: false } : {}),
+    classify: (req) => {
+      const method = req.method ?? '';
+      return { op: operationOf(method, new URL(req.url ?? '/', 'https://emulator.invalid').pathname.replace(/^\/V2\.0/, '')), write: method !== 'GET' };
+    },
+    shapes: SHAPES,
+    handle: (req, res: ServerResponse, body) => {
+      handle(req, body).then(
+        (r) => {
+          res.writeHead(r.status, { 'content-type': 'application/json' });
+          res.end(r.json === undefined ? '' : JSON.stringify(r.json));
+        },
+        (e: unknown) => {
+          const err = e instanceof DmeError ? e : new DmeError('internal', 500, String(e));
+          base.failed(err.kind);
+          res.writeHead(err.status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: [err.message] }));
+        },
+      );
+    },
   });
 
   return {
-    endpoint: `https://127.0.0.1:${server.port}/V2.0`,
-    port: server.port,
-    rootPem: root.certPem,
-    requests,
-    errors,
-    count: (operation) => (operation === undefined ? [...requests.values()].reduce((a, b) => a + b, 0) : (requests.get(operation) ?? 0)),
-    reset: () => {
-      requests.clear();
-      errors.clear();
-    },
-    close: () => server.close(),
+    endpoint: `${base.origin}/V2.0`,
+    port: base.port,
+    rootPem: base.rootPem,
+    requests: base.requests,
+    errors: base.errors,
+    faults: base.faults,
+    count: base.count,
+    writes: base.writes,
+    reset: base.reset,
+    close: base.close,
   };
 }
+
+/** How DNS Made Easy answers, for the faults. */
+const SHAPES: VendorShapes = {
+  ok: () => ({
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      totalRecords: 2,
+      totalPages: 1,
+      data: [
+        { id: 1, name: '', type: 'NS', value: 'ns1.example.test.', ttl: 86400, gtdLocation: 'DEFAULT', source: 1, sourceId: 870000 },
+        { id: 2, name: 'www', type: 'A', value: '192.0.2.1', ttl: 600, gtdLocation: 'DEFAULT', source: 1, sourceId: 870000 },
+      ],
+      page: 0,
+    }),
+  }),
+  busy: (status, retryAfter) =>
+    status === 429
+      ? { status: 400, headers: { 'content-type': 'application/json', 'x-dnsme-requestsremaining': '0', 'x-dnsme-requestlimit': '150' }, body: JSON.stringify({ error: ['Rate limit exceeded'] }) }
+      : htmlAnswer(status, retryAfter),
+};

@@ -25,6 +25,14 @@
  * same shape: DNS.0101 zone not found, DNS.0004 record set not found,
  * DNS.0312 record set exists, DNS.0303 bad parameter (emulator's choices).
  *
+ * Faults (faults.ts, `faults`): throttling is HTTP 429 in the gateway
+ * shape with "The throttling threshold has been reached: policy user over
+ * ratelimit,limit:20,time:1 second" (Huawei documents that text with code
+ * APIG.0308; the `APIGW.` spelling of the shared gateway, as in APIGW.0301,
+ * and the 429 status are assumed), no Retry-After; a 5xx is the gateway's
+ * `APIGW.0202` "Backend unavailable" (assumed), with Retry-After when the
+ * test asks.
+ *
  * Records live in the REAL BIND of the test bed: every change goes through
  * the rfc2136 provider, lists come from an AXFR. Recordset ids are 32 hex
  * digits per (zone, name, type), as Huawei's are.
@@ -36,9 +44,9 @@ import { systemClock } from '../../src/clock/system-clock.ts';
 import type { DnsRecord } from '../../src/core/record.ts';
 import type { DnsProvider } from '../../src/providers/types.ts';
 import { rfc2136Manifest } from '../../src/providers/rfc2136/manifest.ts';
-import { DAY_MS, makeCert, makeRoot } from '../../src/http/testing/certs.ts';
-import { startHttpsServer, type TestServer } from '../../src/http/testing/servers.ts';
 import { KEY_FULL, type BindBed } from '../harness/bind.ts';
+import type { FaultHost, VendorShapes } from './faults.ts';
+import { startHttpsEmulator } from './https-emulator.ts';
 
 export interface HuaweiEmulatorKey {
   readonly accessKeyId: string;
@@ -56,7 +64,7 @@ export interface HuaweiEmulatorOptions {
   readonly windowSeconds?: number;
 }
 
-export interface HuaweiEmulator {
+export interface HuaweiEmulator extends FaultHost {
   /** https://127.0.0.1:<port> */
   readonly endpoint: string;
   readonly port: number;
@@ -68,6 +76,7 @@ export interface HuaweiEmulator {
   /** The "server time:" values reported in expiry answers since the last reset. */
   readonly reportedServerTimes: string[];
   count(op?: string): number;
+  /** Clears the counters and any queued fault. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -167,9 +176,6 @@ function totxt(data: string): string {
 
 /** Start the emulator over `bed` (its zones become the account's public zones). */
 export async function startHuaweiEmulator(o: HuaweiEmulatorOptions): Promise<HuaweiEmulator> {
-  const now = Date.now();
-  const root = await makeRoot('zk huawei emulator root', now);
-  const leaf = await makeCert({ name: 'dns.localhost', issuer: root, notBefore: now - 400 * DAY_MS, notAfter: now + 400 * DAY_MS, dns: ['localhost', 'dns.localhost'], ips: ['127.0.0.1'] });
   const tsigKey = o.bed.keys[KEY_FULL];
   if (tsigKey === undefined) throw new Error('bed has no full key');
   const config = rfc2136Manifest.parse(
@@ -183,8 +189,6 @@ export async function startHuaweiEmulator(o: HuaweiEmulatorOptions): Promise<Hua
   const windowSeconds = o.windowSeconds ?? 900;
   const ids = new Map<string, string>();
   const byId = new Map<string, { zone: string; name: string; type: string }>();
-  const requests = new Map<string, number>();
-  const errors = new Map<string, number>();
   const serverTimes: string[] = [];
   let endpoint = '';
 
@@ -311,42 +315,78 @@ export async function startHuaweiEmulator(o: HuaweiEmulatorOptions): Promise<Hua
     return `${method} ${parts.length === 4 ? (method === 'GET' ? 'recordsets' : 'recordset') : 'recordset'}`;
   };
 
-  const server: TestServer = await startHttpsServer(leaf.certPem, leaf.keyPem, (req, res: ServerResponse, body) => {
-    const method = req.method ?? '';
-    const url = new URL(req.url ?? '/', 'https://emulator.invalid');
-    const op = opOf(method, url.pathname);
-    requests.set(op, (requests.get(op) ?? 0) + 1);
-    const requestId = randomUUID().replace(/-/g, '');
-    Promise.resolve()
-      .then(() => route(method, url, body, authenticate(req, body, keys, windowSeconds, serverTimes)))
-      .then(
-        ([status, doc]) => {
-          res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': requestId });
-          res.end(doc === undefined ? '' : JSON.stringify(doc));
-        },
-        (e: unknown) => {
-          const err = e instanceof ApiError ? e : new ApiError(500, 'DNS.0005', String(e));
-          errors.set(err.kind, (errors.get(err.kind) ?? 0) + 1);
-          res.writeHead(err.status, { 'content-type': 'application/json', 'x-request-id': requestId });
-          res.end(JSON.stringify(err.gateway ? { error_msg: err.message, error_code: err.code, request_id: requestId } : { code: err.code, message: err.message }));
-        },
-      );
+  const base = await startHttpsEmulator({
+    rootName: 'zk huawei emulator root',
+    leafName: 'dns.localhost',
+    dns: ['localhost', 'dns.localhost'],
+    classify: (req) => {
+      const method = req.method ?? '';
+      return { op: opOf(method, new URL(req.url ?? '/', 'https://emulator.invalid').pathname), write: method !== 'GET' };
+    },
+    shapes: SHAPES,
+    handle: (req, res: ServerResponse, body) => {
+      const method = req.method ?? '';
+      const url = new URL(req.url ?? '/', 'https://emulator.invalid');
+      const requestId = randomUUID().replace(/-/g, '');
+      Promise.resolve()
+        .then(() => route(method, url, body, authenticate(req, body, keys, windowSeconds, serverTimes)))
+        .then(
+          ([status, doc]) => {
+            res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': requestId });
+            res.end(doc === undefined ? '' : JSON.stringify(doc));
+          },
+          (e: unknown) => {
+            const err = e instanceof ApiError ? e : new ApiError(500, 'DNS.0005', String(e));
+            base.failed(err.kind);
+            res.writeHead(err.status, { 'content-type': 'application/json', 'x-request-id': requestId });
+            res.end(JSON.stringify(err.gateway ? { error_msg: err.message, error_code: err.code, request_id: requestId } : { code: err.code, message: err.message }));
+          },
+        );
+    },
   });
-  endpoint = `https://127.0.0.1:${server.port}`;
+  endpoint = base.origin;
 
   return {
     endpoint,
-    port: server.port,
-    rootPem: root.certPem,
-    requests,
-    errors,
+    port: base.port,
+    rootPem: base.rootPem,
+    requests: base.requests,
+    errors: base.errors,
+    faults: base.faults,
     reportedServerTimes: serverTimes,
-    count: (op) => (op === undefined ? [...requests.values()].reduce((a, b) => a + b, 0) : (requests.get(op) ?? 0)),
+    count: base.count,
+    writes: base.writes,
     reset: () => {
-      requests.clear();
-      errors.clear();
+      base.reset();
       serverTimes.length = 0;
     },
-    close: () => server.close(),
+    close: base.close,
   };
 }
+
+/** How Huawei Cloud DNS (behind APIG) answers, for the faults. */
+const SHAPES: VendorShapes = {
+  ok: () => ({
+    status: 200,
+    headers: { 'content-type': 'application/json', 'x-request-id': randomUUID().replace(/-/g, '') },
+    body: JSON.stringify({
+      links: { self: 'https://dns.myhuaweicloud.com/v2/zones/ff8080825b8fc86c015b94bc6f8712c3/recordsets' },
+      recordsets: [
+        { id: 'ff8080825b8fc86c015b94bc6f8712c4', name: 'example.test.', type: 'NS', ttl: 86400, records: ['ns1.example.test.'], status: 'ACTIVE' },
+        { id: 'ff8080825b8fc86c015b94bc6f8712c5', name: 'www.example.test.', type: 'A', ttl: 300, records: ['192.0.2.1'], status: 'ACTIVE' },
+      ],
+      metadata: { total_count: 2 },
+    }),
+  }),
+  busy: (status, retryAfter) => {
+    const requestId = randomUUID().replace(/-/g, '');
+    if (status === 429) {
+      return { status: 429, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error_msg: 'The throttling threshold has been reached: policy user over ratelimit,limit:20,time:1 second', error_code: 'APIGW.0308', request_id: requestId }) };
+    }
+    return {
+      status,
+      headers: { 'content-type': 'application/json', ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }) },
+      body: JSON.stringify({ error_msg: 'Backend unavailable', error_code: 'APIGW.0202', request_id: requestId }),
+    };
+  },
+};

@@ -24,6 +24,12 @@
  * Errors are `<ErrorResponse>` XML (InvalidChangeBatch its own shape);
  * every answer has a `Date` header.
  *
+ * Faults (faults.ts, `faults`): throttling is HTTP 400 `<ErrorResponse>`
+ * with `Throttling` "Rate exceeded" on reads and `PriorRequestNotComplete`
+ * on ChangeResourceRecordSets (codes, message and status as AWS documents
+ * them; no Retry-After); a 5xx is `ServiceUnavailable` (AWS's common error;
+ * its Retry-After, when the test asks for one, is assumed).
+ *
  * Records live in the REAL BIND of the test bed: changes go through the
  * rfc2136 provider and lists come from an AXFR.
  */
@@ -34,9 +40,9 @@ import { systemClock } from '../../src/clock/system-clock.ts';
 import type { DnsRecord } from '../../src/core/record.ts';
 import type { DnsProvider } from '../../src/providers/types.ts';
 import { rfc2136Manifest } from '../../src/providers/rfc2136/manifest.ts';
-import { DAY_MS, makeCert, makeRoot } from '../../src/http/testing/certs.ts';
-import { startHttpsServer, type TestServer } from '../../src/http/testing/servers.ts';
 import { KEY_FULL, type BindBed } from '../harness/bind.ts';
+import type { FaultHost, VendorShapes } from './faults.ts';
+import { startHttpsEmulator } from './https-emulator.ts';
 
 export interface Route53EmulatorKey {
   readonly accessKeyId: string;
@@ -54,7 +60,7 @@ export interface Route53EmulatorOptions {
   readonly pageSize?: number;
 }
 
-export interface Route53Emulator {
+export interface Route53Emulator extends FaultHost {
   /** https://127.0.0.1:<port> */
   readonly endpoint: string;
   readonly port: number;
@@ -68,6 +74,7 @@ export interface Route53Emulator {
   /** The server NOW of every skew answer sent (epoch ms, whole seconds). */
   readonly skewNows: number[];
   count(action?: string): number;
+  /** Clears the counters and any queued fault. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -230,9 +237,6 @@ function txtIn(value: string): string {
 
 /** Start the emulator over `bed` (its zones become the account's hosted zones). */
 export async function startRoute53Emulator(o: Route53EmulatorOptions): Promise<Route53Emulator> {
-  const now = Date.now();
-  const root = await makeRoot('zk route53 emulator root', now);
-  const leaf = await makeCert({ name: 'route53.localhost', issuer: root, notBefore: now - 400 * DAY_MS, notAfter: now + 400 * DAY_MS, dns: ['localhost', 'route53.localhost'], ips: ['127.0.0.1'] });
   const tsigKey = o.bed.keys[KEY_FULL];
   if (tsigKey === undefined) throw new Error('bed has no full key');
   const config = rfc2136Manifest.parse({ server: `${o.bed.primary.host}:${o.bed.primary.port}`, tsig: { name: tsigKey.name, algorithm: tsigKey.algorithm, secret: tsigKey.secret }, timeout: 5000 }, 'emulator');
@@ -242,8 +246,6 @@ export async function startRoute53Emulator(o: Route53EmulatorOptions): Promise<R
   const zoneIds = new Map(zones.map((z, i) => [z, `Z0${String(i + 1).padStart(4, '0')}ZKEMULATOR${createHash('sha1').update(z).digest('hex').slice(0, 6).toUpperCase()}`]));
   const byId = new Map([...zoneIds].map(([z, id]) => [id, z]));
   const pageSize = Math.min(o.pageSize ?? 300, 300);
-  const requests = new Map<string, number>();
-  const errors = new Map<string, number>();
   const skewNows: number[] = [];
 
   const rrsetsOf = async (zone: string): Promise<RRset[]> => {
@@ -335,11 +337,8 @@ export async function startRoute53Emulator(o: Route53EmulatorOptions): Promise<R
 
   const handle = async (req: IncomingMessage, body: Buffer): Promise<string> => {
     const url = new URL(req.url ?? '/', 'https://route53.invalid');
-    const path = url.pathname.replace(/\/$/, '');
-    const rr = /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset$/.exec(path);
-    const action =
-      path === '/2013-04-01/hostedzonesbyname' && req.method === 'GET' ? 'ListHostedZonesByName' : rr !== null && req.method === 'GET' ? 'ListResourceRecordSets' : rr !== null && req.method === 'POST' ? 'ChangeResourceRecordSets' : 'Unknown';
-    requests.set(action, (requests.get(action) ?? 0) + 1);
+    const rr = /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset$/.exec(url.pathname.replace(/\/$/, ''));
+    const action = actionOf(req);
     const key = authenticate(req, body, keys, (n) => skewNows.push(n));
     if (action === 'Unknown') throw new ApiError(404, 'UnknownOperationException', 'Unknown operation');
     if (action === 'ListHostedZonesByName') return listHostedZonesByName(url.searchParams);
@@ -351,40 +350,84 @@ export async function startRoute53Emulator(o: Route53EmulatorOptions): Promise<R
     return change(zone, body.toString('utf8'));
   };
 
-  const server: TestServer = await startHttpsServer(leaf.certPem, leaf.keyPem, (req, res: ServerResponse, body) => {
-    const requestId = randomUUID();
-    handle(req, body).then(
-      (xml) => {
-        res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, date: new Date().toUTCString() });
-        res.end(`<?xml version="1.0"?>\n${xml}`);
-      },
-      (e: unknown) => {
-        const err = e instanceof ApiError ? e : new ApiError(500, 'InternalFailure', String(e));
-        errors.set(err.code, (errors.get(err.code) ?? 0) + 1);
-        res.writeHead(err.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, date: new Date().toUTCString() });
-        res.end(
-          err.batch === undefined
-            ? `<?xml version="1.0"?>\n<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type><Code>${err.code}</Code><Message>${esc(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
-            : `<?xml version="1.0"?>\n<InvalidChangeBatch xmlns="${XMLNS}"><Messages>${err.batch.map((m) => `<Message>${esc(m)}</Message>`).join('')}</Messages><RequestId>${requestId}</RequestId></InvalidChangeBatch>`,
-        );
-      },
-    );
+  const base = await startHttpsEmulator({
+    rootName: 'zk route53 emulator root',
+    leafName: 'route53.localhost',
+    dns: ['localhost', 'route53.localhost'],
+    classify: (req) => {
+      const op = actionOf(req);
+      return { op, write: op === 'ChangeResourceRecordSets' };
+    },
+    shapes: SHAPES,
+    handle: (req, res: ServerResponse, body) => {
+      const requestId = randomUUID();
+      handle(req, body).then(
+        (xml) => {
+          res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, date: new Date().toUTCString() });
+          res.end(`<?xml version="1.0"?>\n${xml}`);
+        },
+        (e: unknown) => {
+          const err = e instanceof ApiError ? e : new ApiError(500, 'InternalFailure', String(e));
+          base.failed(err.code);
+          res.writeHead(err.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, date: new Date().toUTCString() });
+          res.end(
+            err.batch === undefined
+              ? errorXml('Sender', err.code, err.message, requestId)
+              : `<?xml version="1.0"?>\n<InvalidChangeBatch xmlns="${XMLNS}"><Messages>${err.batch.map((m) => `<Message>${esc(m)}</Message>`).join('')}</Messages><RequestId>${requestId}</RequestId></InvalidChangeBatch>`,
+          );
+        },
+      );
+    },
   });
 
   return {
-    endpoint: `https://127.0.0.1:${server.port}`,
-    port: server.port,
-    rootPem: root.certPem,
+    endpoint: base.origin,
+    port: base.port,
+    rootPem: base.rootPem,
     zoneIds,
-    requests,
-    errors,
+    requests: base.requests,
+    errors: base.errors,
+    faults: base.faults,
     skewNows,
-    count: (action) => (action === undefined ? [...requests.values()].reduce((a, b) => a + b, 0) : (requests.get(action) ?? 0)),
+    count: base.count,
+    writes: base.writes,
     reset: () => {
-      requests.clear();
-      errors.clear();
+      base.reset();
       skewNows.length = 0;
     },
-    close: () => server.close(),
+    close: base.close,
   };
 }
+
+/** The Route 53 action a request is, by method and path. */
+function actionOf(req: IncomingMessage): string {
+  const path = new URL(req.url ?? '/', 'https://route53.invalid').pathname.replace(/\/$/, '');
+  const rr = /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset$/.test(path);
+  if (path === '/2013-04-01/hostedzonesbyname' && req.method === 'GET') return 'ListHostedZonesByName';
+  if (rr && req.method === 'GET') return 'ListResourceRecordSets';
+  if (rr && req.method === 'POST') return 'ChangeResourceRecordSets';
+  return 'Unknown';
+}
+
+function errorXml(type: 'Sender' | 'Receiver', code: string, message: string, requestId: string): string {
+  return `<?xml version="1.0"?>\n<ErrorResponse xmlns="${XMLNS}"><Error><Type>${type}</Type><Code>${code}</Code><Message>${esc(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+}
+
+/** How Route 53 answers, for the faults. */
+const SHAPES: VendorShapes = {
+  ok: () => ({
+    status: 200,
+    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() },
+    body: `<?xml version="1.0"?>\n<ListResourceRecordSetsResponse xmlns="${XMLNS}"><ResourceRecordSets><ResourceRecordSet><Name>example.test.</Name><Type>NS</Type><TTL>86400</TTL><ResourceRecords><ResourceRecord><Value>ns1.example.test.</Value></ResourceRecord></ResourceRecords></ResourceRecordSet><ResourceRecordSet><Name>www.example.test.</Name><Type>A</Type><TTL>300</TTL><ResourceRecords><ResourceRecord><Value>192.0.2.1</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></ResourceRecordSets><IsTruncated>false</IsTruncated><MaxItems>300</MaxItems></ListResourceRecordSetsResponse>`,
+  }),
+  busy: (status, retryAfter, write) => {
+    const requestId = randomUUID();
+    const headers = { 'content-type': 'text/xml', 'x-amzn-requestid': requestId };
+    if (status === 429) {
+      return write
+        ? { status: 400, headers, body: errorXml('Sender', 'PriorRequestNotComplete', 'The request was rejected because Route 53 was still processing a prior request.', requestId) }
+        : { status: 400, headers, body: errorXml('Sender', 'Throttling', 'Rate exceeded', requestId) };
+    }
+    return { status, headers: { ...headers, ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }) }, body: errorXml('Receiver', 'ServiceUnavailable', 'Service is unable to handle request.', requestId) };
+  },
+};

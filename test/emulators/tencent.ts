@@ -21,6 +21,11 @@
  * Every answer is HTTP 200 `{"Response":{…,"RequestId"}}` (errors carry
  * `Error:{Code,Message}`), with a `Date` header.
  *
+ * Faults (faults.ts, `faults`): the throttling answer is Tencent's HTTP 200
+ * `RequestLimitExceeded` without Retry-After (the code and the 200 are the
+ * vendor's, as for every API 3.0 error; the message is assumed); a 5xx is a
+ * front end's HTML page (assumed: API 3.0 documents no 5xx of its own).
+ *
  * Records live in the REAL BIND of the test bed: every change goes through
  * the rfc2136 provider, and lists come from an AXFR, so what the API says is
  * what DNS serves. RecordIds are kept here per (name, type, value).
@@ -32,9 +37,9 @@ import { systemClock } from '../../src/clock/system-clock.ts';
 import type { DnsRecord } from '../../src/core/record.ts';
 import type { DnsProvider } from '../../src/providers/types.ts';
 import { rfc2136Manifest } from '../../src/providers/rfc2136/manifest.ts';
-import { DAY_MS, makeCert, makeRoot } from '../../src/http/testing/certs.ts';
-import { startHttpsServer, type TestServer } from '../../src/http/testing/servers.ts';
 import { KEY_FULL, type BindBed } from '../harness/bind.ts';
+import { htmlAnswer, type FaultHost, type VendorShapes } from './faults.ts';
+import { startHttpsEmulator } from './https-emulator.ts';
 
 export interface EmulatorKey {
   readonly secretId: string;
@@ -52,7 +57,7 @@ export interface TencentEmulatorOptions {
   readonly windowSeconds?: number;
 }
 
-export interface TencentEmulator {
+export interface TencentEmulator extends FaultHost {
   /** https://127.0.0.1:<port> */
   readonly endpoint: string;
   readonly port: number;
@@ -63,6 +68,7 @@ export interface TencentEmulator {
   /** Requests answered per error code. */
   readonly errors: Map<string, number>;
   count(action?: string): number;
+  /** Clears the counters and any queued fault. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -126,9 +132,6 @@ interface Domain {
 
 /** Start the emulator over `bed` (its zones become the account's domains). */
 export async function startTencentEmulator(o: TencentEmulatorOptions): Promise<TencentEmulator> {
-  const now = Date.now();
-  const root = await makeRoot('zk tencent emulator root', now);
-  const leaf = await makeCert({ name: 'dnspod.localhost', issuer: root, notBefore: now - 400 * DAY_MS, notAfter: now + 400 * DAY_MS, dns: ['localhost', 'dnspod.localhost'], ips: ['127.0.0.1'] });
   const key = o.bed.keys[KEY_FULL];
   if (key === undefined) throw new Error('bed has no full key');
   const config = rfc2136Manifest.parse(
@@ -143,8 +146,6 @@ export async function startTencentEmulator(o: TencentEmulatorOptions): Promise<T
   const ids = new Map<string, number>();
   const byId = new Map<number, { domain: string; rec: DnsRecord }>();
   let nextId = 1;
-  const requests = new Map<string, number>();
-  const errors = new Map<string, number>();
 
   const idOf = (domain: string, r: DnsRecord): number => {
     const k = `${domain}|${r.name}|${r.type}|${r.data}`;
@@ -259,7 +260,6 @@ export async function startTencentEmulator(o: TencentEmulatorOptions): Promise<T
 
   const handle = async (req: IncomingMessage, body: Buffer): Promise<Record<string, unknown>> => {
     const action = header(req, 'x-tc-action') ?? '';
-    requests.set(action, (requests.get(action) ?? 0) + 1);
     if (req.method !== 'POST') throw new ApiError('UnsupportedOperation', 'Only POST is emulated.');
     const k = authenticate(req, body, keys, windowSeconds);
     if (!ACTIONS.has(action)) throw new ApiError('InvalidAction', `The action \`${action}\` is not found.`);
@@ -282,28 +282,65 @@ export async function startTencentEmulator(o: TencentEmulatorOptions): Promise<T
     res.end(JSON.stringify({ Response: { ...response, RequestId: randomUUID() } }));
   };
 
-  const server: TestServer = await startHttpsServer(leaf.certPem, leaf.keyPem, (req, res, body) => {
-    handle(req, body).then(
-      (r) => reply(res, r),
-      (e: unknown) => {
-        const err = e instanceof ApiError ? e : new ApiError('InternalError', String(e));
-        errors.set(err.code, (errors.get(err.code) ?? 0) + 1);
-        reply(res, { Error: { Code: err.code, Message: err.message } });
-      },
-    );
+  const base = await startHttpsEmulator({
+    rootName: 'zk tencent emulator root',
+    leafName: 'dnspod.localhost',
+    dns: ['localhost', 'dnspod.localhost'],
+    classify: (req) => {
+      const op = header(req, 'x-tc-action') ?? '';
+      return { op, write: WRITES.has(op) };
+    },
+    shapes: SHAPES,
+    handle: (req, res, body) => {
+      handle(req, body).then(
+        (r) => reply(res, r),
+        (e: unknown) => {
+          const err = e instanceof ApiError ? e : new ApiError('InternalError', String(e));
+          base.failed(err.code);
+          reply(res, { Error: { Code: err.code, Message: err.message } });
+        },
+      );
+    },
   });
 
   return {
-    endpoint: `https://127.0.0.1:${server.port}`,
-    port: server.port,
-    rootPem: root.certPem,
-    requests,
-    errors,
-    count: (action) => (action === undefined ? [...requests.values()].reduce((a, b) => a + b, 0) : (requests.get(action) ?? 0)),
-    reset: () => {
-      requests.clear();
-      errors.clear();
-    },
-    close: () => server.close(),
+    endpoint: base.origin,
+    port: base.port,
+    rootPem: base.rootPem,
+    requests: base.requests,
+    errors: base.errors,
+    faults: base.faults,
+    count: base.count,
+    writes: base.writes,
+    reset: base.reset,
+    close: base.close,
   };
 }
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** How DNSPod answers, for the faults. */
+const SHAPES: VendorShapes = {
+  ok: () => ({
+    status: 200,
+    headers: JSON_TYPE,
+    body: JSON.stringify({
+      Response: {
+        RecordCountInfo: { SubdomainCount: 2, ListCount: 2, TotalCount: 2 },
+        RecordList: [
+          { RecordId: 1, Name: '@', Type: 'NS', Value: 'ns1.example.test.', MX: 0, TTL: 86400, Line: '默认', LineId: '0', Status: 'ENABLE' },
+          { RecordId: 2, Name: 'www', Type: 'A', Value: '192.0.2.1', MX: 0, TTL: 600, Line: '默认', LineId: '0', Status: 'ENABLE' },
+        ],
+        RequestId: randomUUID(),
+      },
+    }),
+  }),
+  busy: (status, retryAfter) =>
+    status === 429
+      ? {
+          status: 200,
+          headers: JSON_TYPE,
+          body: JSON.stringify({ Response: { Error: { Code: 'RequestLimitExceeded', Message: 'Your current request times equals to `21` in a second, which exceeds the frequency limit `20` for a second. Please reduce the frequency of calls.' }, RequestId: randomUUID() } }),
+        }
+      : htmlAnswer(status, retryAfter),
+};

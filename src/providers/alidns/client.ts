@@ -10,14 +10,23 @@
  * (HTTP 4xx/5xx) and become AppErrors by `Code` (errors.ts). Lists are paged
  * with PageNumber/PageSize until TotalCount is reached, whatever page size
  * the server really uses.
+ *
+ * Failures on the way: `Throttling.User` / `Throttling` (HTTP 400) are
+ * retried by the HTTP client like a 429, within its budget, each attempt
+ * with a fresh nonce, then HTTP_RATE_LIMITED; a 503 `ServiceUnavailable`
+ * likewise (as a 503). Describe* calls are reads and retried like GETs. An
+ * answer that is not Alibaba's JSON is HTTP_STATUS (not 200, e.g. a
+ * gateway's HTML page) or PROVIDER_RESPONSE_INVALID (200), with a short
+ * excerpt of the body.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../core/errors.ts';
 import type { TrustedClock } from '../../clock/clock.ts';
 import { sendSigned } from '../../http/signed.ts';
 import type { HttpClient, HttpResponse } from '../../http/types.ts';
 import { signAlibabaRpc } from '../../signing/alibaba-rpc.ts';
-import { SKEW_CODE, alidnsFailure, type AlibabaApiError } from './errors.ts';
+import { invalidResponseError } from '../../http/invalid-response.ts';
+import { httpStatusError } from '../../http/status-error.ts';
+import { SKEW_CODE, alidnsFailure, isThrottling, type AlibabaApiError } from './errors.ts';
 
 export const ALIDNS_VERSION = '2015-01-09';
 /** DescribeDomains' largest PageSize. */
@@ -82,19 +91,13 @@ function errorOf(doc: unknown, status: number): AlibabaApiError | undefined {
   };
 }
 
-/** The answer object, or its error. */
-function parseAnswer(action: string, response: HttpResponse): { ok: Json } | { error: AlibabaApiError } {
+/** The answer object, or its error; an unreadable answer throws (HTTP_STATUS or PROVIDER_RESPONSE_INVALID). */
+function parseAnswer(action: string, response: HttpResponse, secrets: readonly string[]): { ok: Json } | { error: AlibabaApiError } {
   const doc = parseBody(response);
   const error = errorOf(doc, response.status);
   if (error !== undefined) return { error };
-  if (response.status !== 200) {
-    throw new AppError('HTTP_STATUS', { evidence: { url: response.url, status: response.status, action }, retryable: response.status >= 500 });
-  }
-  if (!isObject(doc)) {
-    throw new AppError('PROVIDER_REJECTED', {
-      evidence: { action, vendorCode: 'malformed-response', reason: 'not a JSON object', status: response.status, body: response.body.toString('utf8').slice(0, 200) },
-    });
-  }
+  if (response.status !== 200) throw httpStatusError(response, { action, secrets });
+  if (!isObject(doc)) throw invalidResponseError(response, { action, reason: doc === undefined ? 'not JSON' : 'not a JSON object', secrets });
   return { ok: doc };
 }
 
@@ -147,6 +150,11 @@ export class AlidnsClient {
       clock: o.clock,
       source: `http:${this.#url.host}`,
       classify: (r) => ({ skew: errorOf(parseBody(r), r.status)?.code === SKEW_CODE }),
+      // Throttling.User and friends (HTTP 400): retried by the HTTP client like a 429, each attempt with a fresh nonce.
+      throttled: (r) => {
+        const code = errorOf(parseBody(r), r.status)?.code;
+        return code !== undefined && isThrottling(code) ? code : undefined;
+      },
       sign: (nowMs) => {
         const signed = signAlibabaRpc({
           method: 'POST',
@@ -163,13 +171,15 @@ export class AlidnsClient {
           headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
           body: signed.finalQueryOrFormBody,
           secrets: [o.accessKeySecret],
+          // Describe* only read: repeated after a lost connection or a 5xx like a GET.
+          ...(action.startsWith('Describe') ? { retry: 'idempotent' as const } : {}),
           ...(o.caPem === undefined ? {} : { trust: { caPem: o.caPem } }),
           ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
           ...(signal === undefined ? {} : { signal }),
         };
       },
     });
-    const answer = parseAnswer(action, response);
+    const answer = parseAnswer(action, response, [o.accessKeySecret]);
     if ('ok' in answer) return answer.ok;
     if (tolerate.includes(answer.error.code)) return { Code: answer.error.code };
     throw alidnsFailure(action, answer.error, { endpoint: this.#url.host });

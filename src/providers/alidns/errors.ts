@@ -12,6 +12,14 @@ export const SKEW_CODE = 'InvalidTimeStamp.Expired';
 /** AddDomainRecord / UpdateDomainRecord of a record that already exists (RR, type, line and value). */
 export const RECORD_EXISTS_CODE = 'DomainRecordDuplicate';
 
+/**
+ * Alibaba's flow control: `Throttling.User` ("Request was denied due to
+ * user flow control.", HTTP 400), `Throttling`, `Throttling.Api`, ….
+ */
+export function isThrottling(code: string): boolean {
+  return code === 'Throttling' || code.startsWith('Throttling.');
+}
+
 const AUTH = new Set(['SignatureDoesNotMatch', 'InvalidAccessKeyId.NotFound', 'InvalidAccessKeyId.Inactive', 'IncompleteSignature', 'InvalidAccessKeyId']);
 const PERMISSION = new Set(['Forbidden.RAM', 'NoPermission', 'Forbidden']);
 
@@ -36,7 +44,7 @@ export function alidnsFailure(action: string, err: AlibabaApiError, extra: Evide
   };
   if (AUTH.has(code)) return new AppError('PROVIDER_AUTH', { evidence });
   if (PERMISSION.has(code) || code.startsWith('Forbidden.')) return new AppError('PROVIDER_PERMISSION', { evidence });
-  if (code.startsWith('Throttling')) return new AppError('HTTP_RATE_LIMITED', { evidence, retryable: true });
+  if (isThrottling(code)) return new AppError('HTTP_RATE_LIMITED', { evidence, retryable: true });
   const retryable = code === 'InternalError' || code === 'ServiceUnavailable' || code.startsWith('ServiceUnavailable.');
   return new AppError('PROVIDER_REJECTED', { evidence, retryable });
 }

@@ -26,6 +26,7 @@ export const alidnsManifest: ProviderManifest<AlidnsConfig> = {
   displayName: 'Alibaba Cloud DNS (alidns 2015-01-09)',
   docsUrl: 'https://www.alibabacloud.com/help/en/dns/api-alidns-2015-01-09-dir',
   capabilities: ['get', 'append', 'set', 'delete'],
+  ttl: { min: 1, max: 86400 }, // AddDomainRecord; the free edition's minimum is 600 (help doc 29806)
   fields: [
     { name: 'accessKeyId', type: 'string', required: true, secret: false, credential: true, description: 'AccessKey ID (LTAI…)' },
     { name: 'accessKeySecret', type: 'string', required: true, secret: true, description: 'AccessKey secret' },

@@ -31,3 +31,13 @@ void test('values compare canonically', () => {
   assert.equal(valueKey({ name: 'a', type: 'TXT', data: '"x"' }), valueKey({ name: 'a', type: 'TXT', data: 'x' }));
   assert.notEqual(valueKey({ name: 'a', type: 'TXT', data: 'x' }), valueKey({ name: 'a', type: 'TXT', data: 'y' }));
 });
+
+void test('proxied: sent only when set and only for A/AAAA/CNAME; read back from the API', () => {
+  const zone = 'example.com.';
+  assert.equal(toCloudflare(zone, { name: 'www', type: 'A', data: '192.0.2.1' }).proxied, undefined);
+  assert.equal(toCloudflare(zone, { name: 'www', type: 'A', data: '192.0.2.1', proxied: true }).proxied, true);
+  assert.equal(toCloudflare(zone, { name: 'www', type: 'AAAA', data: '2001:db8::1', proxied: false }).proxied, false);
+  assert.equal(toCloudflare(zone, { name: 'www', type: 'TXT', data: 'x', proxied: true }).proxied, undefined);
+  assert.equal(fromCloudflare(zone, { id: '1', name: 'www.example.com', type: 'A', content: '192.0.2.1', ttl: 1, proxied: true }).proxied, true);
+  assert.equal(fromCloudflare(zone, { id: '1', name: 'www.example.com', type: 'TXT', content: '"x"', ttl: 1, proxied: false }).proxied, undefined);
+});

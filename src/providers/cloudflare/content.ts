@@ -10,6 +10,7 @@
  * - MX: `data` "10 mail.example.com." <-> content "mail.example.com" + priority 10.
  * - Other types: content passes through unchanged.
  * - TTL: Cloudflare's 1 means "automatic"; it is reported as undefined.
+ * - proxied (A, AAAA, CNAME): read back as `proxied`; sent only when set.
  */
 import type { DnsRecord } from '../../core/record.ts';
 import { canonicalValue, formatTxt, parseTxt, typeCode } from '../../dns/rdata.ts';
@@ -23,6 +24,7 @@ export interface CfRecord {
   readonly content: string;
   readonly ttl?: number;
   readonly priority?: number;
+  readonly proxied?: boolean;
 }
 
 /** The body of a POST / PATCH on dns_records. */
@@ -33,6 +35,8 @@ export interface CfRecordInput {
   /** 1 = automatic. */
   readonly ttl: number;
   readonly priority?: number;
+  /** Absent: Cloudflare's default (false) on create, unchanged on PATCH. */
+  readonly proxied?: boolean;
 }
 
 const TARGET_TYPES = new Set(['CNAME', 'NS', 'PTR']);
@@ -51,6 +55,7 @@ export function toCloudflare(zone: string, r: DnsRecord): CfRecordInput {
   const type = r.type.toUpperCase();
   const name = undot(absoluteName(r.name, zone));
   const ttl = r.ttl ?? 1;
+  if (r.proxied !== undefined && (type === 'A' || type === 'AAAA' || type === 'CNAME')) return { ...toCloudflare(zone, { name: r.name, type: r.type, data: r.data, ...(r.ttl === undefined ? {} : { ttl: r.ttl }) }), proxied: r.proxied };
   if (type === 'TXT') return { name, type, ttl, content: parseTxt(r.data).map(quote).join(' ') };
   if (TARGET_TYPES.has(type)) return { name, type, ttl, content: undot(r.data.trim()).toLowerCase() };
   if (type === 'MX') {
@@ -69,7 +74,7 @@ export function fromCloudflare(zone: string, r: CfRecord): DnsRecord {
   if (type === 'TXT') data = r.content.startsWith('"') ? formatTxt(parseTxt(r.content)) : r.content;
   else if (TARGET_TYPES.has(type)) data = dot(r.content.toLowerCase());
   else if (type === 'MX') data = `${r.priority ?? 0} ${dot(r.content.toLowerCase())}`;
-  return { name, type, data, ...ttl };
+  return { name, type, data, ...ttl, ...(typeof r.proxied === 'boolean' && (type === 'A' || type === 'AAAA' || type === 'CNAME') ? { proxied: r.proxied } : {}) };
 }
 
 /** A comparable form of a record's value (canonical presentation where zonekeeper knows the type). */

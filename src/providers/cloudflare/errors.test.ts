@@ -33,9 +33,9 @@ void test('a valid token without the permission is PROVIDER_PERMISSION with the 
   assert.equal(e.diagnosis.evidence['vendorCode'], '10000');
 });
 
-void test('other failures and garbage are HTTP_STATUS', () => {
+void test('other failures are HTTP_STATUS (garbage at a failure status too); garbage in a 2xx is PROVIDER_RESPONSE_INVALID', () => {
   assert.equal(codeOf(400, env(9000)), 'HTTP_STATUS');
   assert.equal(codeOf(502, '<html>bad gateway</html>'), 'HTTP_STATUS');
-  assert.equal(codeOf(200, '{"success":tru'), 'HTTP_STATUS');
+  assert.equal(codeOf(200, '{"success":tru'), 'PROVIDER_RESPONSE_INVALID');
   assert.equal(parseEnvelope(res(200, '[]')), undefined);
 });

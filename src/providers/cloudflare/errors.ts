@@ -11,11 +11,14 @@
  *   PROVIDER_PERMISSION, with the action in the evidence.
  * - 429 never reaches here: the HTTP client retries it within its budget and
  *   then rejects with HTTP_RATE_LIMITED.
- * - Anything else unsuccessful, or a body that is not the envelope:
- *   HTTP_STATUS with the first vendor error as detail.
+ * - A 2xx whose body is not the envelope (cut short, an HTML page):
+ *   PROVIDER_RESPONSE_INVALID with a short excerpt of the body.
+ * - Anything else unsuccessful: HTTP_STATUS with the vendor errors as
+ *   detail, or an excerpt of the body when it is not the envelope.
  * The token never appears in evidence.
  */
 import { AppError } from '../../core/errors.ts';
+import { invalidResponseError } from '../../http/invalid-response.ts';
 import { httpStatusError } from '../../http/status-error.ts';
 import type { HttpResponse } from '../../http/types.ts';
 
@@ -75,6 +78,8 @@ export function cloudflareFailure(res: HttpResponse, env: CfEnvelope<unknown> | 
   if (res.status === 401 || (res.status === 403 && credential) || (res.status === 400 && codes.some((c) => CREDENTIAL_CODES.has(c))))
     return new AppError('PROVIDER_AUTH', { evidence, secrets });
   if (res.status === 403) return new AppError('PROVIDER_PERMISSION', { evidence, secrets });
-  const detail = env === undefined ? 'the response is not a Cloudflare API envelope' : detailOf(errors);
-  return httpStatusError(res, { ...(detail === undefined ? {} : { detail }), secrets });
+  if (env === undefined && res.status >= 200 && res.status < 300) return invalidResponseError(res, { action, reason: 'not a Cloudflare API envelope', secrets });
+  // Not an envelope at a failure status (a gateway's HTML page): the detail is an excerpt of the body.
+  const detail = env === undefined ? undefined : detailOf(errors);
+  return httpStatusError(res, { action, ...(detail === undefined ? {} : { detail }), secrets });
 }

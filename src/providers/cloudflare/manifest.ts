@@ -26,6 +26,8 @@ export const cloudflareManifest: ProviderManifest<CloudflareConfig> = {
   displayName: 'Cloudflare DNS (API token)',
   docsUrl: 'https://developers.cloudflare.com/api/resources/dns/subresources/records/',
   capabilities: ['get', 'append', 'set', 'delete'],
+  ttl: { min: 30, max: 86400, also: [1] }, // 1 = automatic; 30 on Enterprise zones, else 60
+  recordOptions: ['proxied'],
   fields: [
     { name: 'apiToken', type: 'string', required: true, secret: true, description: 'API token with Zone:Read and DNS:Edit on the zone' },
     { name: 'endpoint', type: 'string', required: false, secret: false, description: 'API base URL', default: CLOUDFLARE_ENDPOINT },

@@ -27,6 +27,11 @@ export interface CloudflareProviderOptions {
   readonly zone?: string;
 }
 
+/** `have` already is `want`: same value, and the TTL and proxied flag where `want` names them. */
+function sameRecord(have: DnsRecord, want: DnsRecord): boolean {
+  return valueKey(have) === valueKey(want) && (want.ttl === undefined || have.ttl === want.ttl) && (want.proxied === undefined || have.proxied === want.proxied);
+}
+
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw new AppError('ABORTED', { cause: signal.reason });
 }
@@ -90,8 +95,8 @@ export class CloudflareProvider implements DnsProvider {
     for (const r of records) wanted.set(setKey(zone, r), [...(wanted.get(setKey(zone, r)) ?? []), r]);
     for (const [key, want] of wanted) {
       const present = listed.filter((l) => setKey(zone, l.record) === key);
-      const missing = want.filter((w, i) => !present.some((p) => valueKey(p.record) === valueKey(w) && (w.ttl === undefined || p.record.ttl === w.ttl)) && want.findIndex((x) => valueKey(x) === valueKey(w)) === i);
-      const unwanted = present.filter((p) => !want.some((w) => valueKey(p.record) === valueKey(w) && (w.ttl === undefined || p.record.ttl === w.ttl)));
+      const missing = want.filter((w, i) => !present.some((p) => sameRecord(p.record, w)) && want.findIndex((x) => valueKey(x) === valueKey(w)) === i);
+      const unwanted = present.filter((p) => !want.some((w) => sameRecord(p.record, w)));
       for (const m of missing) {
         checkAborted(call.signal);
         const reuse = unwanted.shift();

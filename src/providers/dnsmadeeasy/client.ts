@@ -7,13 +7,22 @@
  * page by page (`?page=N`, first page 0) until `totalPages` is reached or a
  * page is empty, whatever page size the server uses. Failures become
  * AppErrors by status (errors.ts); a DELETE answered 404 is "already gone".
+ *
+ * Failures on the way: DME's rate limit (HTTP 400 "Rate limit exceeded",
+ * no Retry-After) is retried by the HTTP client like a 429 with backoff,
+ * within its budget, each attempt signed anew (the request date must stay
+ * within 30 s), then HTTP_RATE_LIMITED. A 2xx whose body is not JSON is
+ * PROVIDER_RESPONSE_INVALID (a write's answer too: it may or may not have
+ * been applied); a failure status whose body is not DME's `{"error": […]}`
+ * (a gateway's HTML page) is HTTP_STATUS with a short excerpt.
  */
 import { AppError } from '../../core/errors.ts';
 import type { TrustedClock } from '../../clock/clock.ts';
 import { sendSigned } from '../../http/signed.ts';
 import type { HttpClient, HttpResponse } from '../../http/types.ts';
 import { signDnsMadeEasy } from '../../signing/dnsmadeeasy.ts';
-import { dmeFailure, skewVerdict } from './errors.ts';
+import { invalidResponseError } from '../../http/invalid-response.ts';
+import { dmeFailure, skewVerdict, throttleVerdict } from './errors.ts';
 
 export interface DmeClientOptions {
   readonly http: HttpClient;
@@ -60,11 +69,17 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function malformed(action: string, reason: string, response: HttpResponse): AppError {
-  return new AppError('PROVIDER_REJECTED', {
-    evidence: { action, vendorCode: 'malformed-response', reason, status: response.status, body: response.body.toString('utf8').slice(0, 200) },
-    retryable: response.status >= 500,
-  });
+function isJson(res: HttpResponse): boolean {
+  try {
+    JSON.parse(res.body.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function malformed(action: string, reason: string, response: HttpResponse, secrets: readonly string[]): AppError {
+  return invalidResponseError(response, { action, reason, secrets });
 }
 
 function toRecord(v: unknown): DmeRecord | undefined {
@@ -103,6 +118,8 @@ export class DmeClient {
       clock: o.clock,
       source: `http:${this.#host}`,
       classify: skewVerdict,
+      // "Rate limit exceeded" comes as an HTTP 400: retried by the HTTP client like a 429, signed anew.
+      throttled: throttleVerdict,
       sign: (nowMs) => ({
         method,
         url: `${o.endpoint}${path}`,
@@ -118,8 +135,13 @@ export class DmeClient {
         ...(signal === undefined ? {} : { signal }),
       }),
     });
-    if ((response.status >= 200 && response.status < 300) || tolerate.includes(response.status)) return response;
-    throw dmeFailure(action, response, { endpoint: this.#host });
+    if (response.status >= 200 && response.status < 300) {
+      // Every answer DME sends with a body is JSON: anything else was garbled on the way.
+      if (response.body.length > 0 && !isJson(response)) throw malformed(action, 'not JSON', response, [o.secretKey]);
+      return response;
+    }
+    if (tolerate.includes(response.status)) return response;
+    throw dmeFailure(action, response, { endpoint: this.#host }, [o.secretKey]);
   }
 
   async #json(action: string, path: string, signal?: AbortSignal): Promise<Json> {
@@ -128,9 +150,9 @@ export class DmeClient {
     try {
       doc = JSON.parse(res.body.toString('utf8'));
     } catch {
-      throw malformed(action, 'not JSON', res);
+      throw malformed(action, 'not JSON', res, [this.#o.secretKey]);
     }
-    if (!isObject(doc)) throw malformed(action, 'not a JSON object', res);
+    if (!isObject(doc)) throw malformed(action, 'not a JSON object', res, [this.#o.secretKey]);
     return doc;
   }
 
@@ -163,9 +185,9 @@ export class DmeClient {
     try {
       doc = JSON.parse(res.body.toString('utf8'));
     } catch {
-      throw malformed('domainByName', 'not JSON', res);
+      throw malformed('domainByName', 'not JSON', res, [this.#o.secretKey]);
     }
-    if (!isObject(doc) || typeof doc['id'] !== 'number') throw malformed('domainByName', 'no id', res);
+    if (!isObject(doc) || typeof doc['id'] !== 'number') throw malformed('domainByName', 'no id', res, [this.#o.secretKey]);
     return doc['id'];
   }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HttpResponse } from '../../http/types.ts';
-import { dmeFailure, skewVerdict } from './errors.ts';
+import { dmeFailure, skewVerdict, throttleVerdict } from './errors.ts';
 import { quoteTxt, unquoteTxt } from './txt.ts';
 
 const res = (status: number, error: string[], headers: Record<string, string> = {}): HttpResponse => ({
@@ -30,6 +30,16 @@ test('HMAC failures and 401/403 are PROVIDER_AUTH, never retryable; 5xx is retry
   }
   assert.equal(dmeFailure('x', res(502, [])).diagnosis.retryable, true);
   assert.equal(dmeFailure('x', res(400, ['bad'])).code, 'PROVIDER_REJECTED');
+});
+
+test('"Rate limit exceeded" (400) is throttling, HTTP_RATE_LIMITED if it outlasts the retries; an HTML page is HTTP_STATUS', () => {
+  assert.equal(throttleVerdict(res(400, ['Rate limit exceeded'])), 'Rate limit exceeded');
+  assert.equal(throttleVerdict(res(400, ['Record already exists.'])), undefined);
+  assert.equal(dmeFailure('createRecord', res(400, ['Rate limit exceeded'])).code, 'HTTP_RATE_LIMITED');
+  const page: HttpResponse = { status: 502, headers: { 'content-type': 'text/html' }, links: [], body: Buffer.from('<html><head><title>502 Bad Gateway</title></head></html>'), url: 'https://api.dnsmadeeasy.com/V2.0/x', attempts: 1 };
+  const e = dmeFailure('listRecords', page);
+  assert.equal(e.code, 'HTTP_STATUS');
+  assert.equal(e.diagnosis.evidence['detail'], '502 Bad Gateway');
 });
 
 test('TXT values are stored quoted and read back exactly', () => {

@@ -8,17 +8,24 @@
  *   it repeats, which sendSigned reports as CLOCK_SKEW).
  * - "Unable to verify HMAC" (any status), 401 or 403 (unknown or disabled
  *   API key): PROVIDER_AUTH, never retryable.
+ * - "Rate limit exceeded" (HTTP 400): retried by the HTTP client
+ *   (throttleVerdict); if it outlasts the retries, HTTP_RATE_LIMITED.
+ * - A body that is not DME's error shape (an HTML page from a gateway):
+ *   HTTP_STATUS with a short excerpt.
  * - 5xx: PROVIDER_REJECTED, retryable; anything else: PROVIDER_REJECTED.
  * Secrets never reach the evidence (only the vendor's own texts and the status).
  */
 import { AppError, type Evidence } from '../../core/errors.ts';
 import type { SkewVerdict } from '../../http/signed.ts';
+import { httpStatusError } from '../../http/status-error.ts';
 import type { HttpResponse } from '../../http/types.ts';
 
 /** The text of DME's skew answer. */
 export const SKEW_TEXT = 'too far out of sync';
 /** The text of DME's wrong-secret answer. */
 export const HMAC_TEXT = 'Unable to verify HMAC';
+/** The text of DME's rate-limit answer. */
+export const RATE_TEXT = 'Rate limit exceeded';
 
 /** The `error` texts of an answer; [] when the body is not DME's error shape. */
 export function dmeMessages(res: HttpResponse): string[] {
@@ -53,10 +60,23 @@ export function skewVerdict(res: HttpResponse): SkewVerdict {
   return Number.isFinite(serverTimeMs) ? { skew: true, serverTimeMs } : { skew: true };
 }
 
+/**
+ * DME's rate limit: HTTP 400 `{"error": ["Rate limit exceeded"]}` with
+ * `x-dnsme-requestsRemaining: 0` and no Retry-After (as users captured it;
+ * the limit is 150 requests per 5 minutes). Returns that text, else undefined.
+ */
+export function throttleVerdict(res: HttpResponse): string | undefined {
+  if (res.status !== 400 && res.status !== 429) return undefined;
+  return dmeMessages(res).find((m) => m.toLowerCase().includes(RATE_TEXT.toLowerCase()));
+}
+
 /** The AppError for a failed answer to `action`. */
-export function dmeFailure(action: string, res: HttpResponse, extra: Evidence = {}): AppError {
+export function dmeFailure(action: string, res: HttpResponse, extra: Evidence = {}, secrets: readonly string[] = []): AppError {
   const messages = dmeMessages(res);
   const evidence: Evidence = { ...extra, action, status: res.status, vendorMessage: messages.join('; ').slice(0, 300) };
-  if (res.status === 401 || res.status === 403 || messages.some((m) => m.includes(HMAC_TEXT))) return new AppError('PROVIDER_AUTH', { evidence });
-  return new AppError('PROVIDER_REJECTED', { evidence, retryable: res.status >= 500 });
+  if (res.status === 401 || res.status === 403 || messages.some((m) => m.includes(HMAC_TEXT))) return new AppError('PROVIDER_AUTH', { evidence, secrets });
+  if (throttleVerdict(res) !== undefined) return new AppError('HTTP_RATE_LIMITED', { evidence, retryable: true, secrets });
+  // Not DME's own error shape (a load balancer's HTML page, an empty 502): the status is the diagnosis.
+  if (messages.length === 0) return httpStatusError(res, { action, secrets });
+  return new AppError('PROVIDER_REJECTED', { evidence, retryable: res.status >= 500, secrets });
 }

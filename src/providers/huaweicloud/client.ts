@@ -13,13 +13,23 @@
  * (limit/offset paging until metadata.total_count, or until a page without
  * links.next when the server reports no total), POST /v2/zones/{id}/recordsets,
  * PUT and DELETE /v2/zones/{id}/recordsets/{rid}.
+ *
+ * Failures on the way: the gateway's throttling (HTTP 429 APIGW.0308 "The
+ * throttling threshold has been reached…") is retried by the HTTP client
+ * within its budget, each attempt signed anew, then HTTP_RATE_LIMITED.
+ * GETs are retried after a lost connection or a 5xx; writes only when
+ * Huawei cannot have acted on them. A 2xx whose body is not JSON is
+ * PROVIDER_RESPONSE_INVALID; a failure status whose body is neither error
+ * shape (a load balancer's HTML page) is HTTP_STATUS, both with a short
+ * excerpt of the body.
  */
-import { AppError } from '../../core/errors.ts';
 import type { TrustedClock } from '../../clock/clock.ts';
 import { sendSigned } from '../../http/signed.ts';
 import type { HttpClient, HttpResponse } from '../../http/types.ts';
 import { signHuawei } from '../../signing/huawei.ts';
-import { huaweiFailure, isSkew, serverTimeOf, type HuaweiApiError } from './errors.ts';
+import { invalidResponseError } from '../../http/invalid-response.ts';
+import { httpStatusError } from '../../http/status-error.ts';
+import { huaweiFailure, isSkew, isThrottling, serverTimeOf, type HuaweiApiError } from './errors.ts';
 
 /** Largest `limit` the recordset list accepts. */
 export const MAX_PAGE = 500;
@@ -111,6 +121,11 @@ export class HuaweiDnsClient {
         const serverTimeMs = serverTimeOf(err?.message ?? '');
         return serverTimeMs === undefined ? { skew: true } : { skew: true, serverTimeMs };
       },
+      // The gateway's APIGW.0308 (HTTP 429): retried by the HTTP client, signed anew.
+      throttled: (r) => {
+        const code = errorOf(parseBody(r), r.status)?.code;
+        return code !== undefined && isThrottling(code) ? code : undefined;
+      },
       sign: (nowMs) => {
         const signed = signHuawei({
           ak: o.accessKeyId,
@@ -140,15 +155,10 @@ export class HuaweiDnsClient {
     const doc = parseBody(response);
     const error = errorOf(doc, response.status);
     if (error !== undefined) throw huaweiFailure(action, error, { endpoint: this.#url.host });
-    if (response.status < 200 || response.status >= 300) {
-      throw new AppError('HTTP_STATUS', { evidence: { url: response.url, status: response.status, action }, retryable: response.status >= 500 });
-    }
+    const secrets = [o.secretAccessKey];
+    if (response.status < 200 || response.status >= 300) throw httpStatusError(response, { action, secrets });
     if (response.body.length === 0) return {};
-    if (!isObject(doc)) {
-      throw new AppError('PROVIDER_REJECTED', {
-        evidence: { action, vendorCode: 'malformed-response', reason: 'not a JSON object', status: response.status, body: response.body.toString('utf8').slice(0, 200) },
-      });
-    }
+    if (!isObject(doc)) throw invalidResponseError(response, { action, reason: doc === undefined ? 'not JSON' : 'not a JSON object', secrets });
     return doc;
   }
 

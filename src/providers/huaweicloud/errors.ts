@@ -14,6 +14,16 @@ import { AppError, type Evidence } from '../../core/errors.ts';
 /** The gateway's authentication error code. */
 export const AUTH_CODE = 'APIGW.0301';
 
+/**
+ * The gateway's throttling: "The throttling threshold has been reached:
+ * policy user over ratelimit,limit:XX,time:1 second", documented as
+ * `APIG.0308`; the shared gateway in front of DNS prefixes its codes
+ * `APIGW.` (as in APIGW.0301), so both spellings count.
+ */
+export function isThrottling(code: string): boolean {
+  return code === 'APIGW.0308' || code === 'APIG.0308';
+}
+
 export interface HuaweiApiError {
   readonly code: string;
   readonly message: string;
@@ -50,6 +60,6 @@ export function huaweiFailure(action: string, err: HuaweiApiError, extra: Eviden
   };
   if (code === AUTH_CODE || status === 401) return new AppError('PROVIDER_AUTH', { evidence });
   if (status === 403 || code === 'DNS.0030') return new AppError('PROVIDER_PERMISSION', { evidence });
-  if (status === 429 || code === 'APIGW.0308') return new AppError('HTTP_RATE_LIMITED', { evidence, retryable: true });
+  if (status === 429 || isThrottling(code)) return new AppError('HTTP_RATE_LIMITED', { evidence, retryable: true });
   return new AppError('PROVIDER_REJECTED', { evidence, retryable: status >= 500 });
 }

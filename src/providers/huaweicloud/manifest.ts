@@ -32,6 +32,7 @@ export const huaweicloudManifest: ProviderManifest<HuaweiConfig> = {
   displayName: 'Huawei Cloud DNS (API v2)',
   docsUrl: 'https://support.huaweicloud.com/intl/en-us/api-dns/dns_api_60001.html',
   capabilities: ['get', 'append', 'set', 'delete'],
+  ttl: { min: 1, max: 2147483647 },
   fields: [
     { name: 'accessKeyId', type: 'string', required: true, secret: false, credential: true, description: 'access key ID (AK)' },
     { name: 'secretAccessKey', type: 'string', required: true, secret: true, description: 'secret access key (SK)' },

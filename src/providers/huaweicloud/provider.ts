@@ -13,6 +13,7 @@
 import type { DnsRecord } from '../../core/record.ts';
 import { AppError } from '../../core/errors.ts';
 import { absoluteName, normalizeName, relativeName } from '../../dns/names.ts';
+import { SerialWrites } from '../serial-writes.ts';
 import type { DnsProvider, ProviderCall } from '../types.ts';
 import type { HuaweiDnsClient, HuaweiRecordset } from './client.ts';
 import { quoteTxt, unquoteTxt } from './txt.ts';
@@ -58,6 +59,7 @@ function groupsOf(zone: string, records: readonly DnsRecord[]): Group[] {
 export class HuaweiProvider implements DnsProvider {
   readonly zone?: string;
   readonly #client: HuaweiDnsClient;
+  readonly #writes = new SerialWrites();
   readonly #zoneIds = new Map<string, string>();
 
   constructor(o: HuaweiProviderOptions) {
@@ -96,7 +98,20 @@ export class HuaweiProvider implements DnsProvider {
     return out;
   }
 
-  async appendRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+  // Writes read whole sets and write them back: one at a time per zone (serial-writes.ts).
+  appendRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+    return this.#writes.run(normalizeName(zone), () => this.#appendRecords(zone, records, call));
+  }
+
+  setRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+    return this.#writes.run(normalizeName(zone), () => this.#setRecords(zone, records, call));
+  }
+
+  deleteRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+    return this.#writes.run(normalizeName(zone), () => this.#deleteRecords(zone, records, call));
+  }
+
+  async #appendRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall): Promise<DnsRecord[]> {
     const z = normalizeName(zone);
     const zoneId = await this.#zoneId(z, call.signal);
     for (const g of groupsOf(z, records)) {
@@ -116,7 +131,7 @@ export class HuaweiProvider implements DnsProvider {
     return [...records];
   }
 
-  async setRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+  async #setRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall): Promise<DnsRecord[]> {
     const z = normalizeName(zone);
     const zoneId = await this.#zoneId(z, call.signal);
     for (const g of groupsOf(z, records)) {
@@ -129,7 +144,7 @@ export class HuaweiProvider implements DnsProvider {
     return [...records];
   }
 
-  async deleteRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+  async #deleteRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall): Promise<DnsRecord[]> {
     const z = normalizeName(zone);
     const zoneId = await this.#zoneId(z, call.signal);
     const deleted: DnsRecord[] = [];

@@ -3,11 +3,14 @@
  * (header `X-API-Key`): the zones list, one zone with its RRsets, and PATCH
  * of RRsets (changetype REPLACE / DELETE; PowerDNS applies one PATCH
  * atomically). Every failure is an AppError (errors.ts). Reads retry on
- * 429/5xx (the HTTP client's budget); writes only on 429/503.
+ * 429/5xx and a lost connection (the HTTP client's budget); writes only on
+ * 429/503 (e.g. from a rate-limiting proxy in front of the API). A 200
+ * whose body is not the JSON expected (cut short, an HTML page) is
+ * PROVIDER_RESPONSE_INVALID with a short excerpt, never ZONE_NOT_FOUND.
  */
 import { AppError } from '../../core/errors.ts';
 import type { HttpClient, HttpResponse } from '../../http/types.ts';
-import { httpStatusError } from '../../http/status-error.ts';
+import { invalidResponseError } from '../../http/invalid-response.ts';
 import { powerdnsFailure } from './errors.ts';
 
 export interface PowerDnsClientOptions {
@@ -79,7 +82,7 @@ export class PowerDnsClient {
     const res = await this.#send('GET', '/zones', undefined, signal);
     if (res.status !== 200) throw powerdnsFailure(res, 'GET zones', undefined, [this.#o.apiKey]);
     const list = json(res);
-    if (!Array.isArray(list)) throw httpStatusError(res, { detail: 'the answer is not a PowerDNS zone list', secrets: [this.#o.apiKey] });
+    if (!Array.isArray(list)) throw invalidResponseError(res, { action: 'GET zones', reason: 'not a PowerDNS zone list', secrets: [this.#o.apiKey] });
     return (list as Array<{ name?: unknown }>).flatMap((z) => (typeof z.name === 'string' ? [z.name] : []));
   }
 
@@ -88,9 +91,9 @@ export class PowerDnsClient {
     const res = await this.#send('GET', `/zones?zone=${encodeURIComponent(zone)}`, undefined, signal);
     if (res.status !== 200) throw powerdnsFailure(res, 'GET zones', undefined, [this.#o.apiKey]);
     const list = json(res);
-    const hit = Array.isArray(list)
-      ? (list as Array<{ id?: unknown; name?: unknown }>).find((z) => typeof z.id === 'string' && typeof z.name === 'string' && z.name.toLowerCase() === zone)
-      : undefined;
+    // An answer that is not a list (cut short, an HTML page) says nothing about the zone: not ZONE_NOT_FOUND.
+    if (!Array.isArray(list)) throw invalidResponseError(res, { action: 'GET zones', reason: 'not a PowerDNS zone list', secrets: [this.#o.apiKey] });
+    const hit = (list as Array<{ id?: unknown; name?: unknown }>).find((z) => typeof z.id === 'string' && typeof z.name === 'string' && z.name.toLowerCase() === zone);
     if (hit === undefined) throw new AppError('ZONE_NOT_FOUND', { evidence: { zone, provider: 'powerdns', reason: 'the server has no zone of that name' } });
     return { id: hit.id as string, name: zone };
   }
@@ -100,7 +103,7 @@ export class PowerDnsClient {
     const res = await this.#send('GET', `/zones/${encodeURIComponent(z.id)}`, undefined, signal);
     if (res.status !== 200) throw powerdnsFailure(res, 'GET zone', z.name, [this.#o.apiKey]);
     const v = json(res) as { rrsets?: unknown } | undefined;
-    if (v === undefined || !Array.isArray(v.rrsets)) throw httpStatusError(res, { detail: 'the answer is not a PowerDNS zone document', secrets: [this.#o.apiKey] });
+    if (v === undefined || !Array.isArray(v.rrsets)) throw invalidResponseError(res, { action: 'GET zone', reason: 'not a PowerDNS zone document', secrets: [this.#o.apiKey] });
     return (v.rrsets as PdnsRRset[]).filter((s) => typeof s.name === 'string' && typeof s.type === 'string' && Array.isArray(s.records));
   }
 
@@ -109,5 +112,7 @@ export class PowerDnsClient {
     if (changes.length === 0) return;
     const res = await this.#send('PATCH', `/zones/${encodeURIComponent(z.id)}`, { rrsets: changes }, signal);
     if (res.status !== 204 && res.status !== 200) throw powerdnsFailure(res, 'PATCH zone', z.name, [this.#o.apiKey]);
+    // PowerDNS answers 204 without a body; a 200 whose body is not JSON was garbled on the way (applied or not).
+    if (res.status === 200 && res.body.length > 0 && json(res) === undefined) throw invalidResponseError(res, { action: 'PATCH zone', reason: 'not JSON', secrets: [this.#o.apiKey] });
   }
 }

@@ -13,6 +13,7 @@
 import { AppError } from '../../core/errors.ts';
 import type { DnsRecord } from '../../core/record.ts';
 import { absoluteName, normalizeName, relativeName } from '../../dns/names.ts';
+import { SerialWrites } from '../serial-writes.ts';
 import type { DnsProvider, ProviderCall } from '../types.ts';
 import type { PdnsChange, PdnsRRset, PdnsZone, PowerDnsClient } from './client.ts';
 import { fromContent, toContent, valueKey } from './content.ts';
@@ -74,6 +75,7 @@ const replace = (g: Group, ttl: number, data: readonly string[]): PdnsChange => 
 export class PowerDnsProvider implements DnsProvider {
   readonly zone?: string;
   readonly #client: PowerDnsClient;
+  readonly #writes = new SerialWrites();
   readonly #zones = new Map<string, PdnsZone>();
 
   constructor(o: PowerDnsProviderOptions) {
@@ -108,7 +110,20 @@ export class PowerDnsProvider implements DnsProvider {
     return [...sets.values()].flatMap((s) => valuesOf(s).map((data) => ({ name: relativeName(s.name, z.name), type: s.type.toUpperCase(), data, ttl: s.ttl })));
   }
 
-  async appendRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+  // Writes read whole sets and write them back: one at a time per zone (serial-writes.ts).
+  appendRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+    return this.#writes.run(normalizeName(zone), () => this.#appendRecords(zone, records, call));
+  }
+
+  setRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+    return this.#writes.run(normalizeName(zone), () => this.#setRecords(zone, records, call));
+  }
+
+  deleteRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+    return this.#writes.run(normalizeName(zone), () => this.#deleteRecords(zone, records, call));
+  }
+
+  async #appendRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall): Promise<DnsRecord[]> {
     if (records.length === 0) return [];
     const { z, sets } = await this.#sets(zone, call.signal);
     const changes: PdnsChange[] = [];
@@ -124,7 +139,7 @@ export class PowerDnsProvider implements DnsProvider {
     return [...records];
   }
 
-  async setRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+  async #setRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall): Promise<DnsRecord[]> {
     if (records.length === 0) return [];
     const z = await this.#zone(zone, call.signal);
     const changes = groupsOf(z.name, records).map((g) => replace(g, g.ttl ?? DEFAULT_TTL, distinct(g.type, g.data)));
@@ -133,7 +148,7 @@ export class PowerDnsProvider implements DnsProvider {
     return [...records];
   }
 
-  async deleteRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+  async #deleteRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall): Promise<DnsRecord[]> {
     if (records.length === 0) return [];
     const { z, sets } = await this.#sets(zone, call.signal);
     const changes: PdnsChange[] = [];

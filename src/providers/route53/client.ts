@@ -9,13 +9,24 @@
  * IsTruncated / NextRecordName / NextRecordType (rrsets) and NextDNSName /
  * NextHostedZoneId (zones). Changes are submitted and not waited for
  * (GetChange is not used: propagation checks do that over DNS).
+ *
+ * Failures on the way: `Throttling` ("Rate exceeded") and
+ * `PriorRequestNotComplete`, both HTTP 400, are retried by the HTTP client
+ * like a 429, within its budget, each attempt signed anew, then
+ * HTTP_RATE_LIMITED. GETs are retried after a lost connection or a 5xx;
+ * ChangeResourceRecordSets only when Route 53 cannot have acted on it. A
+ * 2xx that is not XML is PROVIDER_RESPONSE_INVALID; a failure status whose
+ * body is not Route 53's error XML (a gateway's HTML page) is HTTP_STATUS,
+ * both with a short excerpt of the body.
  */
 import { AppError } from '../../core/errors.ts';
 import type { TrustedClock } from '../../clock/clock.ts';
 import { sendSigned } from '../../http/signed.ts';
 import type { HttpClient } from '../../http/types.ts';
 import { signSigV4 } from '../../signing/sigv4.ts';
-import { isSkew, route53ErrorOf, route53Failure, serverNowOf } from './errors.ts';
+import { invalidResponseError } from '../../http/invalid-response.ts';
+import { httpStatusError } from '../../http/status-error.ts';
+import { isSkew, isThrottling, route53ErrorOf, route53Failure, serverNowOf } from './errors.ts';
 import { decodeName } from './values.ts';
 import { child, childrenNamed, escapeXml, parseXml, textAt, type XmlElement } from './xml.ts';
 
@@ -107,6 +118,12 @@ export class Route53Client {
         const serverTimeMs = serverNowOf(err?.message ?? '');
         return serverTimeMs === undefined ? { skew: true } : { skew: true, serverTimeMs };
       },
+      // Throttling / PriorRequestNotComplete (HTTP 400): retried by the HTTP client like a 429, signed anew.
+      throttled: (r) => {
+        if (r.status !== 400 && r.status !== 429) return undefined;
+        const err = route53ErrorOf(r.body.toString('utf8'), r.status);
+        return err !== undefined && isThrottling(err.code) ? err.code : undefined;
+      },
       sign: (nowMs) => {
         const signed = signSigV4({
           credentials: { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey, sessionToken: o.sessionToken },
@@ -135,15 +152,14 @@ export class Route53Client {
       },
     });
     const text = response.body.toString('utf8');
+    const secrets = [o.secretAccessKey, ...(o.sessionToken === undefined ? [] : [o.sessionToken])];
     if (response.status >= 200 && response.status < 300) {
       const doc = parseXml(text);
-      if (doc === undefined) {
-        throw new AppError('PROVIDER_REJECTED', { evidence: { action, vendorCode: 'malformed-response', reason: 'not an XML document', status: response.status, body: text.slice(0, 200) } });
-      }
+      if (doc === undefined) throw invalidResponseError(response, { action, reason: 'not an XML document', secrets });
       return doc;
     }
     const err = route53ErrorOf(text, response.status);
-    if (err === undefined) throw new AppError('HTTP_STATUS', { evidence: { url: response.url, status: response.status, action }, retryable: response.status >= 500 });
+    if (err === undefined) throw httpStatusError(response, { action, secrets });
     throw route53Failure(action, err, { endpoint: host });
   }
 

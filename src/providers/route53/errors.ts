@@ -23,6 +23,15 @@ export interface Route53ApiError {
 const AUTH = new Set(['SignatureDoesNotMatch', 'InvalidClientTokenId', 'IncompleteSignature', 'MissingAuthenticationToken', 'ExpiredToken', 'UnrecognizedClientException', 'InvalidSignatureException']);
 const PERMISSION = new Set(['AccessDenied', 'AccessDeniedException']);
 const RATE = new Set(['Throttling', 'ThrottlingException', 'PriorRequestNotComplete']);
+
+/**
+ * Route 53's throttling: HTTP 400 `Throttling` "Rate exceeded" (per
+ * account) and `PriorRequestNotComplete` (a change to the same hosted zone
+ * still in progress); both ask to retry with growing waits.
+ */
+export function isThrottling(code: string): boolean {
+  return RATE.has(code);
+}
 const SKEW_MESSAGE = /^Signature (expired|not yet current):/;
 const SERVER_NOW = /\((\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z [+-] \d+ min\.\)/;
 

@@ -29,6 +29,7 @@ export const route53Manifest: ProviderManifest<Route53Config> = {
   displayName: 'Amazon Route 53 (API 2013-04-01)',
   docsUrl: 'https://docs.aws.amazon.com/Route53/latest/APIReference/Welcome.html',
   capabilities: ['get', 'append', 'set', 'delete'],
+  ttl: { min: 0, max: 2147483647 },
   fields: [
     { name: 'accessKeyId', type: 'string', required: true, secret: false, credential: true, description: 'access key ID (AKIA… or ASIA…)' },
     { name: 'secretAccessKey', type: 'string', required: true, secret: true, description: 'secret access key' },

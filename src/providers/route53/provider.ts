@@ -13,6 +13,7 @@
  */
 import type { DnsRecord } from '../../core/record.ts';
 import { absoluteName, normalizeName, relativeName } from '../../dns/names.ts';
+import { SerialWrites } from '../serial-writes.ts';
 import type { DnsProvider, ProviderCall } from '../types.ts';
 import type { Route53Change, Route53Client, Route53RRset } from './client.ts';
 import { decodeTxt, encodeTxt } from './values.ts';
@@ -61,6 +62,7 @@ function groupsOf(zone: string, records: readonly DnsRecord[]): Group[] {
 export class Route53Provider implements DnsProvider {
   readonly zone?: string;
   readonly #client: Route53Client;
+  readonly #writes = new SerialWrites();
   readonly #ids = new Map<string, string>();
 
   constructor(o: Route53ProviderOptions) {
@@ -108,7 +110,20 @@ export class Route53Provider implements DnsProvider {
     return out;
   }
 
-  async appendRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+  // Writes read whole sets and write them back: one at a time per zone (serial-writes.ts).
+  appendRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+    return this.#writes.run(normalizeName(zone), () => this.#appendRecords(zone, records, call));
+  }
+
+  setRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+    return this.#writes.run(normalizeName(zone), () => this.#setRecords(zone, records, call));
+  }
+
+  deleteRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+    return this.#writes.run(normalizeName(zone), () => this.#deleteRecords(zone, records, call));
+  }
+
+  async #appendRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall): Promise<DnsRecord[]> {
     const id = await this.#zoneId(zone, call.signal);
     const groups = groupsOf(zone, records);
     const current = await this.#current(id, groups, call.signal);
@@ -129,7 +144,7 @@ export class Route53Provider implements DnsProvider {
     return [...records];
   }
 
-  async setRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+  async #setRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall): Promise<DnsRecord[]> {
     const id = await this.#zoneId(zone, call.signal);
     const changes: Route53Change[] = groupsOf(zone, records).map((g) => {
       const values: string[] = [];
@@ -140,7 +155,7 @@ export class Route53Provider implements DnsProvider {
     return [...records];
   }
 
-  async deleteRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall = {}): Promise<DnsRecord[]> {
+  async #deleteRecords(zone: string, records: readonly DnsRecord[], call: ProviderCall): Promise<DnsRecord[]> {
     const id = await this.#zoneId(zone, call.signal);
     const z = normalizeName(zone);
     const groups = groupsOf(zone, records);

@@ -7,13 +7,22 @@
  * errors `{Response:{Error:{Code,Message},RequestId}}` (HTTP 200) become
  * AppErrors by `Code` (errors.ts). Lists are paged with Offset/Limit until
  * the reported total is reached, whatever page size the server uses.
+ *
+ * Failures on the way: `RequestLimitExceeded` (in an HTTP 200) is retried
+ * by the HTTP client like a 429, within its budget, each attempt signed
+ * anew, then HTTP_RATE_LIMITED. Describe* calls are reads and retried like
+ * GETs (a lost connection, a 5xx); writes only when Tencent cannot have
+ * acted on them. An answer that is not JSON or has no `Response` is
+ * PROVIDER_RESPONSE_INVALID (HTTP 200) or HTTP_STATUS (any other status,
+ * e.g. a gateway's HTML page), with a short excerpt of the body.
  */
-import { AppError } from '../../core/errors.ts';
 import type { TrustedClock } from '../../clock/clock.ts';
 import { sendSigned } from '../../http/signed.ts';
 import type { HttpClient, HttpResponse } from '../../http/types.ts';
 import { signTc3 } from '../../signing/tc3.ts';
-import { NO_RECORDS_CODE, SKEW_CODE, tencentFailure, type TencentApiError } from './errors.ts';
+import { invalidResponseError } from '../../http/invalid-response.ts';
+import { httpStatusError } from '../../http/status-error.ts';
+import { NO_RECORDS_CODE, SKEW_CODE, isThrottling, tencentFailure, type TencentApiError } from './errors.ts';
 
 export const DNSPOD_VERSION = '2021-03-23';
 export const DNSPOD_SERVICE = 'dnspod';
@@ -63,26 +72,17 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function malformed(action: string, reason: string, response: HttpResponse): AppError {
-  return new AppError('PROVIDER_REJECTED', {
-    evidence: { action, vendorCode: 'malformed-response', reason, status: response.status, body: response.body.toString('utf8').slice(0, 200) },
-    retryable: response.status >= 500,
-  });
-}
-
-/** The `Response` object of an answer, or its `Error`. */
-function parseAnswer(action: string, response: HttpResponse): { ok: Json } | { error: TencentApiError } {
+/** The `Response` object of an answer, or its `Error`; an unreadable answer throws (HTTP_STATUS or PROVIDER_RESPONSE_INVALID). */
+function parseAnswer(action: string, response: HttpResponse, secrets: readonly string[]): { ok: Json } | { error: TencentApiError } {
   let doc: unknown;
   try {
     doc = JSON.parse(response.body.toString('utf8'));
   } catch {
-    if (response.status !== 200) {
-      throw new AppError('HTTP_STATUS', { evidence: { url: response.url, status: response.status, action }, retryable: response.status >= 500 });
-    }
-    throw malformed(action, 'not JSON', response);
+    if (response.status !== 200) throw httpStatusError(response, { action, secrets });
+    throw invalidResponseError(response, { action, reason: 'not JSON', secrets });
   }
   const inner = isObject(doc) ? doc['Response'] : undefined;
-  if (!isObject(inner)) throw malformed(action, 'no Response object', response);
+  if (!isObject(inner)) throw response.status !== 200 ? httpStatusError(response, { action, secrets }) : invalidResponseError(response, { action, reason: 'no Response object', secrets });
   const requestId = typeof inner['RequestId'] === 'string' ? inner['RequestId'] : undefined;
   const err = inner['Error'];
   if (isObject(err)) {
@@ -93,14 +93,15 @@ function parseAnswer(action: string, response: HttpResponse): { ok: Json } | { e
   return { ok: inner };
 }
 
-function skewCode(response: HttpResponse): boolean {
+/** The `Response.Error.Code` of an answer, if it is one. */
+function errorCode(response: HttpResponse): string | undefined {
   try {
     const doc = JSON.parse(response.body.toString('utf8')) as unknown;
     const inner = isObject(doc) ? doc['Response'] : undefined;
     const err = isObject(inner) ? inner['Error'] : undefined;
-    return isObject(err) && err['Code'] === SKEW_CODE;
+    return isObject(err) && typeof err['Code'] === 'string' ? err['Code'] : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -154,7 +155,12 @@ export class DnspodClient {
       http: o.http,
       clock: o.clock,
       source: `http:${this.#url.host}`,
-      classify: (r) => ({ skew: skewCode(r) }),
+      classify: (r) => ({ skew: errorCode(r) === SKEW_CODE }),
+      // RequestLimitExceeded comes in an HTTP 200: retried by the HTTP client like a 429, signed anew.
+      throttled: (r) => {
+        const code = errorCode(r);
+        return code !== undefined && isThrottling(code) ? code : undefined;
+      },
       sign: (nowMs) => {
         // Host is signed without a port, as the SDK does (the API is always on 443).
         const signed = signTc3({
@@ -177,13 +183,15 @@ export class DnspodClient {
           headers,
           body,
           secrets: [o.secretKey],
+          // Describe* only read: repeated after a lost connection or a 5xx like a GET.
+          ...(action.startsWith('Describe') ? { retry: 'idempotent' as const } : {}),
           ...(o.caPem === undefined ? {} : { trust: { caPem: o.caPem } }),
           ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
           ...(signal === undefined ? {} : { signal }),
         };
       },
     });
-    const answer = parseAnswer(action, response);
+    const answer = parseAnswer(action, response, [o.secretKey]);
     if ('ok' in answer) return answer.ok;
     if (tolerate.includes(answer.error.code)) return { Error: { Code: answer.error.code } };
     throw tencentFailure(action, answer.error, { endpoint: this.#url.host });

@@ -14,6 +14,15 @@ export const NO_RECORDS_CODE = 'ResourceNotFound.NoDataOfRecord';
 /** CreateRecord of a record that already exists (name, type, line and value). */
 export const RECORD_EXISTS_CODE = 'InvalidParameter.DomainRecordExist';
 
+/**
+ * Tencent's frequency limit: `RequestLimitExceeded` (and its sub-codes such
+ * as `RequestLimitExceeded.UinLimitExceeded`), answered in an HTTP 200
+ * like every API 3.0 error.
+ */
+export function isThrottling(code: string): boolean {
+  return code === 'RequestLimitExceeded' || code.startsWith('RequestLimitExceeded.');
+}
+
 const AUTH = new Set(['AuthFailure.SignatureFailure', 'AuthFailure.SecretIdNotFound', 'AuthFailure.InvalidSecretId', 'AuthFailure.TokenFailure', 'AuthFailure.InvalidAuthorization']);
 
 export interface TencentApiError {
@@ -36,7 +45,7 @@ export function tencentFailure(action: string, err: TencentApiError, extra: Evid
   if (code === 'UnauthorizedOperation' || code.startsWith('UnauthorizedOperation.') || code === 'AuthFailure.UnauthorizedOperation' || code.startsWith('OperationDenied')) {
     return new AppError('PROVIDER_PERMISSION', { evidence });
   }
-  if (code === 'RequestLimitExceeded' || code.startsWith('RequestLimitExceeded.')) return new AppError('HTTP_RATE_LIMITED', { evidence, retryable: true });
+  if (isThrottling(code)) return new AppError('HTTP_RATE_LIMITED', { evidence, retryable: true });
   const retryable = code === 'InternalError' || code.startsWith('InternalError.') || code === 'ResourceUnavailable' || code.startsWith('FailedOperation.Frequency');
   return new AppError('PROVIDER_REJECTED', { evidence, retryable });
 }

@@ -26,6 +26,7 @@ export const tencentcloudManifest: ProviderManifest<TencentConfig> = {
   displayName: 'Tencent Cloud DNSPod (API 3.0)',
   docsUrl: 'https://www.tencentcloud.com/document/api/1157/49025',
   capabilities: ['get', 'append', 'set', 'delete'],
+  ttl: { min: 1, max: 604800 }, // DNSPod API range; the free plan's minimum is 600
   fields: [
     { name: 'secretId', type: 'string', required: true, secret: false, credential: true, description: 'API key SecretId (AKID…)' },
     { name: 'secretKey', type: 'string', required: true, secret: true, description: 'API key SecretKey' },

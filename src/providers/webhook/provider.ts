@@ -13,17 +13,22 @@
  *   names relative ("@") or absolute with a trailing dot; without a `list`
  *   call, PROVIDER_UNSUPPORTED.
  * Every request carries the bearer token and the HMAC when configured; the
- * HMAC timestamp comes from the trusted clock. Failures: errors.ts.
+ * HMAC timestamp comes from the trusted clock, and a request the receiver
+ * refused for its time is signed again and sent once more (skew.ts).
+ * Failures: errors.ts.
  */
 import { AppError } from '../../core/errors.ts';
 import type { DnsRecord } from '../../core/record.ts';
 import type { TrustedClock } from '../../clock/clock.ts';
 import { absoluteName, normalizeName, relativeName } from '../../dns/names.ts';
-import type { HttpClient, HttpResponse } from '../../http/types.ts';
+import { invalidResponseError } from '../../http/invalid-response.ts';
+import { sendSigned } from '../../http/signed.ts';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../http/types.ts';
 import type { DnsProvider, ProviderCall } from '../types.ts';
 import type { WebhookCall, WebhookConfig } from './config.ts';
 import { webhookFailure } from './errors.ts';
 import { TIMESTAMP_HEADER, hmacSignature, stringToSign } from './hmac.ts';
+import { webhookSkewVerdict } from './skew.ts';
 import { renderTemplate, type TemplateValues } from './template.ts';
 
 export interface WebhookProviderOptions {
@@ -65,21 +70,30 @@ export class WebhookProvider implements DnsProvider {
     if (body !== undefined) headers['content-type'] = 'application/json';
     for (const h of call.headers) headers[h.name] = renderTemplate(h.value, values, 'header');
     if (c.bearer !== undefined) headers['authorization'] = `Bearer ${c.bearer}`;
-    if (c.hmac !== undefined) {
-      const timestamp = String(Math.floor(this.#o.clock.now() / 1000));
-      headers[TIMESTAMP_HEADER] = timestamp;
-      headers[c.hmac.header] = hmacSignature(c.hmac.algorithm, c.hmac.secret, stringToSign(timestamp, call.method, url, body ?? ''));
-    }
-    const res = await this.#o.http.request({
+    const request = (signed: Record<string, string>): HttpRequest => ({
       method: call.method,
       url,
-      headers,
+      headers: { ...headers, ...signed },
       ...(body === undefined ? {} : { body }),
       ...(signal === undefined ? {} : { signal }),
       ...(c.caPem === undefined ? {} : { trust: { caPem: c.caPem } }),
       timeoutMs: c.timeoutMs,
       secrets: this.#secrets,
     });
+    const { hmac } = c;
+    let res: HttpResponse;
+    if (hmac === undefined) res = await this.#o.http.request(request({}));
+    else {
+      // Signed at the trusted time; a refusal for the time is corrected once (skew.ts).
+      let signedAt = 0;
+      const sign = (nowMs: number): HttpRequest => {
+        signedAt = nowMs;
+        const timestamp = String(Math.floor(nowMs / 1000));
+        return request({ [TIMESTAMP_HEADER]: timestamp, [hmac.header]: hmacSignature(hmac.algorithm, hmac.secret, stringToSign(timestamp, call.method, url, body ?? '')) });
+      };
+      const source = `webhook:${new URL(url).host}`;
+      res = (await sendSigned({ http: this.#o.http, clock: this.#o.clock, source, sign, classify: (r) => webhookSkewVerdict(r, signedAt) })).response;
+    }
     if (res.status < 200 || res.status >= 300) throw webhookFailure(res, action, this.#secrets);
     return res;
   }
@@ -95,7 +109,7 @@ export class WebhookProvider implements DnsProvider {
     } catch {
       doc = undefined;
     }
-    const bad = (): AppError => new AppError('PROVIDER_REJECTED', { evidence: { action: 'list', status: res.status, reason: 'expected a JSON array of {name, type, data, ttl}' } });
+    const bad = (): AppError => invalidResponseError(res, { action: 'list', reason: 'expected a JSON array of {name, type, data, ttl}', secrets: this.#secrets });
     if (!Array.isArray(doc)) throw bad();
     return doc.map((item: unknown) => {
       if (typeof item !== 'object' || item === null) throw bad();

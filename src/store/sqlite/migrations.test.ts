@@ -89,6 +89,38 @@ const SEEDS: Record<number, Seed> = {
       ]);
     },
   },
+  2: {
+    write: (db) => {
+      db.exec(`
+        INSERT INTO ddns_records VALUES ('lab', 'home.example.test', 'A', 'example.test', '["192.0.2.7","192.0.2.1"]', '192.0.2.1',
+          ${T0 + 1}, ${T0 + 2}, 4, '{"code":"PROVIDER_UNREACHABLE","evidence":{"provider":"lab"},"retryable":true}', ${T0});
+        INSERT INTO ddns_records VALUES ('lab', 'home.example.test', 'AAAA', 'example.test', '[]', NULL, ${T0 + 3}, NULL, 0, NULL, ${T0});
+        INSERT INTO addresses VALUES ('ipv6', '2001:db8::1', ${T0 + 5}, ${T0 + 4});
+        INSERT INTO events VALUES (7, ${T0 + 6}, 'ip-changed', 'ipv6', '{"to":"2001:db8::1","sources":["a","b"]}');
+      `);
+    },
+    check: async (store) => {
+      assert.deepEqual(await store.listDdnsRecords(), [
+        {
+          provider: 'lab',
+          fqdn: 'home.example.test',
+          type: 'A',
+          zone: 'example.test',
+          values: ['192.0.2.7', '192.0.2.1'],
+          desired: '192.0.2.1',
+          confirmedAt: T0 + 1,
+          updatedAt: T0 + 2,
+          passesSinceRead: 4,
+          lastError: { code: 'PROVIDER_UNREACHABLE', evidence: { provider: 'lab' }, retryable: true },
+          createdAt: T0,
+        },
+        { provider: 'lab', fqdn: 'home.example.test', type: 'AAAA', zone: 'example.test', values: [], confirmedAt: T0 + 3, passesSinceRead: 0, createdAt: T0 },
+      ]);
+      assert.equal(await store.getAddress('ipv4'), undefined);
+      assert.deepEqual(await store.getAddress('ipv6'), { family: 'ipv6', address: '2001:db8::1', detectedAt: T0 + 5, changedAt: T0 + 4 });
+      assert.deepEqual(await store.listEvents(), [{ id: 7, at: T0 + 6, kind: 'ip-changed', subject: 'ipv6', data: { to: '2001:db8::1', sources: ['a', 'b'] } }]);
+    },
+  },
 };
 
 /** A database file at schema `version` (0: an empty file) holding that version's seed. */
@@ -156,6 +188,49 @@ describe('SQLite migrations', () => {
       assert.deepEqual(rawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), [{ value: String(LATEST_SCHEMA_VERSION) }]);
     });
   }
+
+  test('a version 1 database gains empty, usable DDNS and event tables; its version 1 data stays as it was', async () => {
+    const path = databaseAt(1);
+    await withOpened(path, async (store) => {
+      assert.deepEqual(await store.listDdnsRecords(), []);
+      assert.equal(await store.getAddress('ipv4'), undefined);
+      assert.equal(await store.getAddress('ipv6'), undefined);
+      assert.deepEqual(await store.listEvents(), []);
+
+      const state = { provider: 'lab', fqdn: 'home.example.test', type: 'A', zone: 'example.test', values: ['192.0.2.1'], confirmedAt: T0, passesSinceRead: 0, createdAt: T0 } as const;
+      assert.deepEqual(await store.saveDdnsRecord(state), state);
+      const address = { family: 'ipv4', address: '192.0.2.1', detectedAt: T0, changedAt: T0 } as const;
+      assert.deepEqual(await store.saveAddress(address), address);
+      const e = await store.addEvent({ at: T0, kind: 'ip-changed', subject: 'ipv4', data: { to: '192.0.2.1' } });
+      assert.equal(e.id, 1);
+      await SEEDS[1]?.check(store);
+    });
+    await withOpened(path, async (store) => {
+      assert.equal((await store.listDdnsRecords()).length, 1);
+      assert.equal((await store.getAddress('ipv4'))?.address, '192.0.2.1');
+      assert.deepEqual(
+        (await store.listEvents()).map((e) => e.id),
+        [1],
+      );
+      await SEEDS[1]?.check(store);
+    });
+  });
+
+  test('a database migrated from any earlier version has exactly the schema of a new one', async () => {
+    const schemaOf = (path: string): Record<string, unknown>[] => rawQuery(path, 'SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name');
+    const fresh = freshPath();
+    await withOpened(fresh, async () => {});
+    const expected = schemaOf(fresh);
+    assert.ok(
+      expected.some((r) => r['name'] === 'events'),
+      'the comparison sees the latest tables',
+    );
+    for (let version = 0; version < LATEST_SCHEMA_VERSION; version++) {
+      const path = databaseAt(version);
+      await withOpened(path, async () => {});
+      assert.deepEqual(schemaOf(path), expected, `migrated from version ${version}`);
+    }
+  });
 
   test('a later migration applies on open and its version is recorded; the older code then refuses the file', async () => {
     const path = databaseAt(LATEST_SCHEMA_VERSION);

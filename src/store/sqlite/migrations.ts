@@ -92,6 +92,44 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX challenge_journal_by_age ON challenge_journal (created_at, id);
     `,
   },
+  {
+    version: 2,
+    description: 'DDNS record states, detected addresses, event log',
+    sql: `
+      CREATE TABLE ddns_records (
+        provider          TEXT NOT NULL,
+        fqdn              TEXT NOT NULL,
+        type              TEXT NOT NULL,
+        zone              TEXT NOT NULL,
+        held_values       TEXT NOT NULL,  -- JSON array, order kept ("values" is an SQL keyword)
+        desired           TEXT,
+        confirmed_at      INTEGER NOT NULL,
+        updated_at        INTEGER,
+        passes_since_read INTEGER NOT NULL,
+        last_error        TEXT,           -- JSON diagnosis
+        created_at        INTEGER NOT NULL,
+        PRIMARY KEY (provider, fqdn, type)
+      ) STRICT;
+
+      CREATE TABLE addresses (
+        family      TEXT PRIMARY KEY,
+        address     TEXT NOT NULL,
+        detected_at INTEGER NOT NULL,
+        changed_at  INTEGER NOT NULL
+      ) STRICT;
+
+      -- AUTOINCREMENT: ids are never reused, even after every event was pruned.
+      CREATE TABLE events (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        at      INTEGER NOT NULL,
+        kind    TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        data    TEXT NOT NULL  -- JSON object
+      ) STRICT;
+      CREATE INDEX events_by_time ON events (at);
+      CREATE INDEX events_by_kind ON events (kind, id);
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

@@ -6,10 +6,23 @@
  * absent fields.
  */
 import type { SQLInputValue, SQLOutputValue } from 'node:sqlite';
-import type { Diagnosis } from '../../core/errors.ts';
+import type { Diagnosis, Evidence } from '../../core/errors.ts';
 import { AppError } from '../../core/errors.ts';
-import { isDiagnosis, JOURNAL_RECORD_TYPES, ORDER_STATUSES } from '../records.ts';
-import type { AccountRecord, CertificateRecord, JournalEntry, JournalRecordType, OrderRecord, OrderStatus } from '../store.ts';
+import { ADDRESS_FAMILIES, DDNS_RECORD_TYPES, isDiagnosis, isEvidence, JOURNAL_RECORD_TYPES, ORDER_STATUSES } from '../records.ts';
+import type {
+  AccountRecord,
+  AddressFamily,
+  AddressState,
+  CertificateRecord,
+  DdnsRecordState,
+  DdnsRecordType,
+  EventRecord,
+  JournalEntry,
+  JournalRecordType,
+  NewEvent,
+  OrderRecord,
+  OrderStatus,
+} from '../store.ts';
 
 export type Row = Record<string, SQLOutputValue>;
 export type Params = Record<string, SQLInputValue>;
@@ -49,6 +62,11 @@ class RowReader {
   strings(column: string): string[] {
     const v = this.#json(column);
     return Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : this.#bad(column);
+  }
+
+  evidence(column: string): Evidence {
+    const v = this.#json(column);
+    return isEvidence(v) ? v : this.#bad(column);
   }
 
   oneOf<T extends string>(column: string, allowed: readonly T[]): T {
@@ -211,4 +229,62 @@ export function encodeJournalEntry(e: JournalEntry): Params {
     certificate_name: orNull(e.certificateName),
     created_at: e.createdAt,
   };
+}
+
+export function decodeDdnsRecord(row: Row, database: string): DdnsRecordState {
+  const r = new RowReader(row, 'ddns_records', database);
+  const state = {
+    provider: r.text('provider'),
+    fqdn: r.text('fqdn'),
+    type: r.oneOf<DdnsRecordType>('type', DDNS_RECORD_TYPES),
+    zone: r.text('zone'),
+    values: r.strings('held_values'),
+    confirmedAt: r.int('confirmed_at'),
+    passesSinceRead: r.int('passes_since_read'),
+    createdAt: r.int('created_at'),
+  };
+  return withOptional<DdnsRecordState>(state, {
+    desired: r.optionalText('desired'),
+    updatedAt: r.optionalInt('updated_at'),
+    lastError: r.optionalDiagnosis('last_error'),
+  });
+}
+
+export function encodeDdnsRecord(s: DdnsRecordState): Params {
+  return {
+    provider: s.provider,
+    fqdn: s.fqdn,
+    type: s.type,
+    zone: s.zone,
+    held_values: JSON.stringify(s.values),
+    desired: orNull(s.desired),
+    confirmed_at: s.confirmedAt,
+    updated_at: orNull(s.updatedAt),
+    passes_since_read: s.passesSinceRead,
+    last_error: jsonOrNull(s.lastError),
+    created_at: s.createdAt,
+  };
+}
+
+export function decodeAddress(row: Row, database: string): AddressState {
+  const r = new RowReader(row, 'addresses', database);
+  return {
+    family: r.oneOf<AddressFamily>('family', ADDRESS_FAMILIES),
+    address: r.text('address'),
+    detectedAt: r.int('detected_at'),
+    changedAt: r.int('changed_at'),
+  };
+}
+
+export function encodeAddress(a: AddressState): Params {
+  return { family: a.family, address: a.address, detected_at: a.detectedAt, changed_at: a.changedAt };
+}
+
+export function decodeEvent(row: Row, database: string): EventRecord {
+  const r = new RowReader(row, 'events', database);
+  return { id: r.int('id'), at: r.int('at'), kind: r.text('kind'), subject: r.text('subject'), data: r.evidence('data') };
+}
+
+export function encodeEvent(e: NewEvent): Params {
+  return { at: e.at, kind: e.kind, subject: e.subject, data: JSON.stringify(e.data) };
 }

@@ -9,10 +9,41 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { AppError } from '../../core/errors.ts';
-import { checkAccount, checkCertificate, checkJournalEntry, checkOrder, contactKey } from '../records.ts';
-import type { AccountRecord, CertificateRecord, JournalEntry, NewAccount, NewJournalEntry, OrderRecord, Store } from '../store.ts';
+import { checkAccount, checkAddress, checkCertificate, checkDdnsRecord, checkEvent, checkJournalEntry, checkOrder, checkPruneBefore, contactKey, resolveEventQuery } from '../records.ts';
+import type {
+  AccountRecord,
+  AddressFamily,
+  AddressState,
+  CertificateRecord,
+  DdnsRecordState,
+  DdnsRecordType,
+  EventQuery,
+  EventRecord,
+  JournalEntry,
+  NewAccount,
+  NewEvent,
+  NewJournalEntry,
+  OrderRecord,
+  Store,
+} from '../store.ts';
 import { readSchemaVersion } from './migrations.ts';
-import { decodeAccount, decodeCertificate, decodeJournalEntry, decodeOrder, encodeAccount, encodeCertificate, encodeJournalEntry, encodeOrder, type Row } from './rows.ts';
+import {
+  decodeAccount,
+  decodeAddress,
+  decodeCertificate,
+  decodeDdnsRecord,
+  decodeEvent,
+  decodeJournalEntry,
+  decodeOrder,
+  encodeAccount,
+  encodeAddress,
+  encodeCertificate,
+  encodeDdnsRecord,
+  encodeEvent,
+  encodeJournalEntry,
+  encodeOrder,
+  type Row,
+} from './rows.ts';
 import { storeError } from './sqlite-errors.ts';
 import { writeTransaction } from './transaction.ts';
 
@@ -50,6 +81,23 @@ const SQL = {
     RETURNING *`,
   removeJournalEntry: 'DELETE FROM challenge_journal WHERE id = ?',
   listJournal: 'SELECT * FROM challenge_journal ORDER BY created_at, id',
+  getDdnsRecord: 'SELECT * FROM ddns_records WHERE provider = ? AND fqdn = ? AND type = ?',
+  listDdnsRecords: 'SELECT * FROM ddns_records ORDER BY provider, fqdn, type',
+  saveDdnsRecord: `INSERT INTO ddns_records (provider, fqdn, type, zone, held_values, desired, confirmed_at, updated_at, passes_since_read, last_error, created_at)
+    VALUES (:provider, :fqdn, :type, :zone, :held_values, :desired, :confirmed_at, :updated_at, :passes_since_read, :last_error, :created_at)
+    ON CONFLICT (provider, fqdn, type) DO UPDATE SET
+      zone = excluded.zone, held_values = excluded.held_values, desired = excluded.desired, confirmed_at = excluded.confirmed_at,
+      updated_at = excluded.updated_at, passes_since_read = excluded.passes_since_read, last_error = excluded.last_error
+    RETURNING *`,
+  deleteDdnsRecord: 'DELETE FROM ddns_records WHERE provider = ? AND fqdn = ? AND type = ?',
+  getAddress: 'SELECT * FROM addresses WHERE family = ?',
+  saveAddress: `INSERT INTO addresses (family, address, detected_at, changed_at) VALUES (:family, :address, :detected_at, :changed_at)
+    ON CONFLICT (family) DO UPDATE SET address = excluded.address, detected_at = excluded.detected_at, changed_at = excluded.changed_at
+    RETURNING *`,
+  addEvent: 'INSERT INTO events (at, kind, subject, data) VALUES (:at, :kind, :subject, :data) RETURNING *',
+  listEvents: 'SELECT * FROM events WHERE id > :after_id ORDER BY id LIMIT :limit',
+  listEventsOfKinds: 'SELECT * FROM events WHERE id > :after_id AND kind IN (SELECT value FROM json_each(:kinds)) ORDER BY id LIMIT :limit',
+  pruneEvents: 'DELETE FROM events WHERE at < ?',
 } as const;
 
 type StatementName = keyof typeof SQL;
@@ -159,6 +207,67 @@ export class SqliteStore implements Store {
 
   listJournal(): Promise<readonly JournalEntry[]> {
     return this.#call('listJournal', () => this.#statement('listJournal').all().map((row) => decodeJournalEntry(row, this.#database)));
+  }
+
+  getDdnsRecord(provider: string, fqdn: string, type: DdnsRecordType): Promise<DdnsRecordState | undefined> {
+    return this.#call('getDdnsRecord', () => {
+      const row = this.#statement('getDdnsRecord').get(provider, fqdn, type);
+      return row === undefined ? undefined : decodeDdnsRecord(row, this.#database);
+    });
+  }
+
+  listDdnsRecords(): Promise<readonly DdnsRecordState[]> {
+    return this.#call('listDdnsRecords', () => this.#statement('listDdnsRecords').all().map((row) => decodeDdnsRecord(row, this.#database)));
+  }
+
+  saveDdnsRecord(s: DdnsRecordState): Promise<DdnsRecordState> {
+    return this.#write('saveDdnsRecord', () => {
+      checkDdnsRecord(s);
+      return decodeDdnsRecord(this.#returned(this.#statement('saveDdnsRecord').get(encodeDdnsRecord(s))), this.#database);
+    });
+  }
+
+  deleteDdnsRecord(provider: string, fqdn: string, type: DdnsRecordType): Promise<boolean> {
+    return this.#write('deleteDdnsRecord', () => Number(this.#statement('deleteDdnsRecord').run(provider, fqdn, type).changes) > 0);
+  }
+
+  getAddress(family: AddressFamily): Promise<AddressState | undefined> {
+    return this.#call('getAddress', () => {
+      const row = this.#statement('getAddress').get(family);
+      return row === undefined ? undefined : decodeAddress(row, this.#database);
+    });
+  }
+
+  saveAddress(a: AddressState): Promise<AddressState> {
+    return this.#write('saveAddress', () => {
+      checkAddress(a);
+      return decodeAddress(this.#returned(this.#statement('saveAddress').get(encodeAddress(a))), this.#database);
+    });
+  }
+
+  addEvent(e: NewEvent): Promise<EventRecord> {
+    return this.#write('addEvent', () => {
+      checkEvent(e);
+      return decodeEvent(this.#returned(this.#statement('addEvent').get(encodeEvent(e))), this.#database);
+    });
+  }
+
+  listEvents(q?: EventQuery): Promise<readonly EventRecord[]> {
+    return this.#call('listEvents', () => {
+      const { afterId, kinds, limit } = resolveEventQuery(q);
+      const rows =
+        kinds === undefined
+          ? this.#statement('listEvents').all({ after_id: afterId, limit })
+          : this.#statement('listEventsOfKinds').all({ after_id: afterId, kinds: JSON.stringify(kinds), limit });
+      return rows.map((row) => decodeEvent(row, this.#database));
+    });
+  }
+
+  pruneEvents(before: number): Promise<number> {
+    return this.#write('pruneEvents', () => {
+      checkPruneBefore(before);
+      return Number(this.#statement('pruneEvents').run(before).changes);
+    });
   }
 
   close(): Promise<void> {
