@@ -5,6 +5,7 @@
  * print a table; nothing here asserts on time (tests never do). Each
  * benchmark stops everything it started, also when it fails.
  */
+import { benchDdns } from './ddns.ts';
 import { benchIssue } from './issue.ts';
 import { benchRecord } from './record.ts';
 
@@ -14,6 +15,7 @@ type Bench = (args: readonly string[]) => Promise<void>;
 const BENCHES: Readonly<Record<string, Bench>> = {
   record: benchRecord,
   issue: benchIssue,
+  ddns: benchDdns,
 };
 
 function usage(): string {

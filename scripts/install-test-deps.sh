@@ -6,8 +6,11 @@
 # never upgrades a package that is already installed (--no-upgrade).
 set -euo pipefail
 
-PACKAGES=(bind9 bind9-dnsutils unbound chrony faketime libfaketime pebble openssl iproute2 ca-certificates pdns-server pdns-backend-sqlite3 sqlite3)
-BINARIES=(named nsupdate dig unbound chronyd faketime pebble openssl ip pdns_server sqlite3)
+# systemd: systemd-analyze, systemctl and systemd-sysusers check the service unit
+# (test/service.test.ts). Installing it in a container starts nothing: its
+# maintainer scripts only talk to a running systemd, and there is none.
+PACKAGES=(bind9 bind9-dnsutils unbound chrony faketime libfaketime pebble openssl iproute2 ca-certificates pdns-server pdns-backend-sqlite3 sqlite3 systemd)
+BINARIES=(named nsupdate dig unbound chronyd faketime pebble openssl ip pdns_server sqlite3 systemd-analyze systemctl systemd-sysusers)
 LIBFAKETIME=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 
 missing=()

@@ -14,7 +14,7 @@ import { runCli, type CliResult } from './harness/cli.ts';
 const SECRET = 'c2VjcmV0LWtleS1tYXRlcmlhbA==';
 const CJK = /[\u3400-\u9fff]/;
 /** Every command this build dispatches (src/cli/cli.ts), as help must list them. */
-const COMMANDS = ['record set', 'record delete', 'record list', 'clock', 'providers', 'config check', 'run'];
+const COMMANDS = ['record set', 'record delete', 'record list', 'cert issue', 'cert renew', 'cert list', 'cert revoke', 'ddns sync', 'clock', 'providers', 'provider test', 'config check', 'config explain', 'run'];
 
 let dir = '';
 before(() => {

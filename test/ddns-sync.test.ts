@@ -242,6 +242,22 @@ describe('ddns sync', { concurrency: false }, () => {
     assert.match(r.stderr, /UPDATE_REFUSED/);
   });
 
+  test("the vendor's rate limit: throttled answers are waited out (Retry-After), every record still updated", async () => {
+    tc.limit.perSecond = 2;
+    tc.limit.burst = 2;
+    tc.reset();
+    try {
+      const names = ['rl1', 'rl2', 'rl3', 'rl4', 'rl5'];
+      const r = await sync(config('ratelimit', names.map((n) => `{ name: ${n}.example.test, type: A, provider: tc }`)));
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(json(r).records.every((x) => x.action === 'updated'));
+      assert.ok(tc.throttled() >= 1, `throttled ${tc.throttled()}`);
+      for (const n of names) assert.deepEqual(await everywhere(`${n}.example.test`, 'A'), [['81.2.69.161'], ['81.2.69.161']], n);
+    } finally {
+      delete tc.limit.perSecond;
+    }
+  });
+
   test('--dry-run reports what would change and changes nothing', async () => {
     setAddress('81.2.69.162', '2a01:4f8:c0c:1::11');
     proxy.reset();

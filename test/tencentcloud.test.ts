@@ -117,6 +117,19 @@ describe('tencentcloud: registry, zones, errors', () => {
     assert.deepEqual(await served('dns-visible.tc.example.test', 'TXT'), ['replaced']);
   });
 
+  test('a set of many names to one new value (a DDNS pass): one zone listing and one ModifyRecordBatch job, served by BIND', async () => {
+    const names = Array.from({ length: 6 }, (_, i) => `batch${i}.tc`);
+    await target.provider.setRecords(ZONE, names.map((name) => ({ name, type: 'A', data: '81.2.69.1', ttl: 600 })));
+    emu.reset();
+    await target.provider.setRecords(ZONE, [...names.map((name) => ({ name, type: 'A', data: '81.2.69.2' })), { name: 'batch-ttl.tc', type: 'A', data: '81.2.69.2', ttl: 300 }]);
+    assert.equal(emu.count('ModifyRecordBatch'), 1);
+    assert.equal(emu.count('ModifyRecord'), 0);
+    assert.equal(emu.count('CreateRecord'), 1, 'a record not there yet is created');
+    assert.ok(emu.count('DescribeBatchTask') >= 1);
+    for (const name of names) assert.deepEqual(await served(`${name}.example.test`, 'A'), ['81.2.69.2'], name);
+    assert.deepEqual(await served('batch-ttl.tc.example.test', 'A'), ['81.2.69.2']);
+  });
+
   test('a wrong secret key → PROVIDER_AUTH, one request, never retried', async () => {
     emu.reset();
     await rejectsWith(provider({ secretKey: 'wrong-secret-key-000000000000000' }).getRecords(ZONE), 'PROVIDER_AUTH');

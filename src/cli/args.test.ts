@@ -20,7 +20,15 @@ function usageError(argv: string[], env: NodeJS.ProcessEnv = {}): AppError {
 
 void test('defaults: ./zonekeeper.yaml (not explicit), ./data, text, the language given, quiet', () => {
   const p = parseArgs(['clock'], {}, 'zh-CN');
-  assert.deepEqual(p.global, { config: 'zonekeeper.yaml', configExplicit: false, data: 'data', json: false, lang: 'zh-CN', verbose: false });
+  assert.deepEqual(p.global, {
+    config: 'zonekeeper.yaml',
+    configExplicit: false,
+    data: 'data',
+    json: false,
+    lang: 'zh-CN',
+    verbose: false,
+    sources: { config: 'default', data: 'default' },
+  });
   assert.deepEqual(p.words, ['clock']);
   assert.equal(p.help, false);
   assert.equal(p.options.size, 0);
@@ -29,7 +37,7 @@ void test('defaults: ./zonekeeper.yaml (not explicit), ./data, text, the languag
 void test('global flags anywhere, removed from the command options', () => {
   const p = parseArgs(['record', '--json', 'set', 'a.example.test', '--config', 'c.yaml', 'A', '192.0.2.1', '--provider', 'lab', '--verbose', '--data', 'd', '--lang', 'zh-CN'], {}, 'en');
   assert.deepEqual(p.words, ['record', 'set', 'a.example.test', 'A', '192.0.2.1']);
-  assert.deepEqual(p.global, { config: 'c.yaml', configExplicit: true, data: 'd', json: true, lang: 'zh-CN', verbose: true });
+  assert.deepEqual(p.global, { config: 'c.yaml', configExplicit: true, data: 'd', json: true, lang: 'zh-CN', verbose: true, sources: { config: 'flag', data: 'flag' } });
   assert.deepEqual([...p.options], [['provider', 'lab']]);
 });
 
@@ -89,9 +97,17 @@ void test('ZONEKEEPER_CONFIG and ZONEKEEPER_DATA apply when no flag is given; th
   assert.equal(fromEnv.config, '/etc/zk.yaml');
   assert.equal(fromEnv.configExplicit, true, 'a file named through the environment must exist');
   assert.equal(fromEnv.data, '/var/lib/zk');
+  assert.deepEqual(fromEnv.sources, { config: 'env', data: 'env' });
   const flags = parseArgs(['clock', '--config', 'c.yaml', '--data', 'd'], env, 'en').global;
   assert.equal(flags.config, 'c.yaml');
   assert.equal(flags.data, 'd');
+  assert.deepEqual(flags.sources, { config: 'flag', data: 'flag' });
+});
+
+void test('--listen is a global flag (its value only: ZONEKEEPER_LISTEN and the file are the config loader\'s)', () => {
+  const p = parseArgs(['run', '--listen', '0.0.0.0:9999'], { ZONEKEEPER_LISTEN: '127.0.0.1:1' }, 'en');
+  assert.equal(p.global.listen, '0.0.0.0:9999');
+  assert.equal(parseArgs(['run'], { ZONEKEEPER_LISTEN: '127.0.0.1:1' }, 'en').global.listen, undefined);
 });
 
 void test('an empty ZONEKEEPER_CONFIG / ZONEKEEPER_DATA counts as unset', () => {

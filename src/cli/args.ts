@@ -9,7 +9,17 @@ export interface GlobalOptions {
   readonly json: boolean;
   readonly lang: Lang;
   readonly verbose: boolean;
+  /**
+   * `--listen host:port` as given (only when given). The effective address,
+   * with ZONEKEEPER_LISTEN, the file's `listen` and the default
+   * 127.0.0.1:9876 below it, is `config.listen` of the loaded config.
+   */
+  readonly listen?: string;
+  /** Where `config` and `data` came from (for `config explain`). */
+  readonly sources?: { readonly config: GlobalSource; readonly data: GlobalSource };
 }
+
+export type GlobalSource = 'flag' | 'env' | 'default';
 
 export interface ParsedArgs {
   readonly global: GlobalOptions;
@@ -20,8 +30,8 @@ export interface ParsedArgs {
 }
 
 /** Options that take a value; everything else starting with -- is a boolean flag. */
-const VALUED = new Set(['config', 'data', 'lang', 'provider', 'ttl', 'timeout', 'zone', 'reason', 'name', 'ca', 'key', 'ca-trust', 'email', 'preferred-chain']);
-const BOOLEAN = new Set(['json', 'verbose', 'help', 'no-wait', 'all', 'force', 'read-only', 'sync', 'dry-run', 'reuse-key']);
+const VALUED = new Set(['config', 'data', 'lang', 'provider', 'ttl', 'timeout', 'zone', 'reason', 'name', 'ca', 'key', 'ca-trust', 'email', 'preferred-chain', 'listen', 'new-key-file']);
+const BOOLEAN = new Set(['json', 'verbose', 'help', 'no-wait', 'all', 'force', 'read-only', 'sync', 'dry-run', 'reuse-key', 'user']);
 
 export function usage(reason: string, extra: Record<string, string> = {}): AppError {
   return new AppError('USAGE', { evidence: { reason, ...extra } });
@@ -29,7 +39,7 @@ export function usage(reason: string, extra: Record<string, string> = {}): AppEr
 
 /**
  * Parse argv (without node and the script). Global flags (`--config`,
- * `--data`, `--json`, `--lang`, `--verbose`, `-h`/`--help`) may appear
+ * `--data`, `--listen`, `--json`, `--lang`, `--verbose`, `-h`/`--help`) may appear
  * anywhere; `--name=value` and `--name value` are the same; everything after
  * `--` is a word. Throws USAGE for an unknown option, a valued option without
  * its value, a value given to a flag, or a `--lang` other than en / zh-CN.
@@ -75,6 +85,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, defau
   // An empty environment variable counts as unset.
   const fromEnv = (k: string): string | undefined => (env[k] === '' ? undefined : env[k]);
   const configFlag = str('config') ?? fromEnv('ZONEKEEPER_CONFIG');
+  const source = (flag: string, envName: string): GlobalSource => (str(flag) !== undefined ? 'flag' : fromEnv(envName) !== undefined ? 'env' : 'default');
+  const listen = str('listen');
   const global: GlobalOptions = {
     config: configFlag ?? 'zonekeeper.yaml',
     configExplicit: configFlag !== undefined,
@@ -82,7 +94,10 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, defau
     json: options.get('json') === true,
     lang: (langOpt as Lang | undefined) ?? defaultLang,
     verbose: options.get('verbose') === true,
+    ...(listen === undefined ? {} : { listen }),
+    sources: { config: source('config', 'ZONEKEEPER_CONFIG'), data: source('data', 'ZONEKEEPER_DATA') },
   };
+  // `listen` stays among the options too (`run` reads it there).
   for (const g of ['config', 'data', 'lang', 'json', 'verbose']) options.delete(g);
   const help = options.get('help') === true;
   options.delete('help');

@@ -23,14 +23,21 @@ const COMMANDS: Record<string, () => Promise<Handler>> = {
   providers: async () => (await import('./commands/providers.ts')).providersCommand,
   'provider test': async () => (await import('./commands/provider-test.ts')).providerTest,
   'config check': async () => (await import('./commands/config.ts')).configCheck,
+  'config explain': async () => (await import('./commands/config.ts')).configExplain,
   'ddns sync': async () => (await import('./commands/ddns.ts')).ddnsSync,
+  'secrets rotate-key': async () => (await import('./commands/secrets.ts')).secretsRotateKey,
+  'secrets status': async () => (await import('./commands/secrets.ts')).secretsStatus,
+  'service install': async () => (await import('./commands/service.ts')).serviceInstall,
+  'service uninstall': async () => (await import('./commands/service.ts')).serviceUninstall,
+  'service status': async () => (await import('./commands/service.ts')).serviceStatus,
+  run: async () => (await import('./commands/run.ts')).runCommand,
 };
 
 function find(words: readonly string[]): () => Promise<Handler> {
   const two = words.slice(0, 2).join(' ');
+  // No command at all is `run`.
   const handler = COMMANDS[two] ?? COMMANDS[words[0] ?? 'run'];
   if (handler !== undefined) return handler;
-  if (words.length === 0 || words[0] === 'run') throw usage('the daemon (`run`) is not part of this build yet');
   throw usage(`unknown command "${words.slice(0, 2).join(' ')}"`);
 }
 

@@ -26,15 +26,34 @@ commands:
                           allowed to write (creates and deletes a probe TXT record), vendor's clock offset
   providers               the provider types this build knows and their settings
   config check            validate the configuration; nothing is contacted
-  run                     the daemon (not in this build yet)
+  config explain          every effective setting, its value and where it came from
+                          (flag > env > file > stored > default); secrets masked
+  secrets rotate-key [--new-key-file <file>]
+                          re-encrypt every stored secret under a new key (random, or the key in <file>), in one
+                          transaction; the key is <data>/secret.key (mode 600) or env ZONEKEEPER_SECRET_KEY
+  secrets status          where the key comes from, and every stored secret checked to open with it
+  run [--listen <host:port>]
+                          the daemon (also: no command, npm start): DDNS and renewals on schedule, the HTTP API
+                          on 127.0.0.1:9876 (env ZONEKEEPER_LISTEN); JSON logs on stdout; SIGTERM stops it gracefully
+  service install [--user] [--dry-run]
+                          run the daemon as a service: a hardened systemd unit (Linux), a launchd plist (macOS),
+                          the NSSM/sc.exe recipe (Windows, printed only); --user: for your account only;
+                          --dry-run: print the files and commands, change nothing
+  service uninstall [--user] [--dry-run]
+                          stop and remove the service (config, secrets and data are kept)
+  service status [--user] installed, enabled and active, from systemctl or launchctl
 
 global options:
   --config <file>   configuration file (default ./zonekeeper.yaml, env ZONEKEEPER_CONFIG)
   --data <dir>      data directory (default ./data, env ZONEKEEPER_DATA)
+  --listen <host:port>
+                    where the daemon's API listens (default 127.0.0.1:9876, env ZONEKEEPER_LISTEN, file: listen)
   --json            print one JSON document on stdout
   --lang en|zh-CN   language of messages (default from LANG / LC_ALL)
   --verbose         more progress and the evidence of every diagnosis
   -h, --help        this help
+
+any setting: env ZONEKEEPER_<KEY>__<KEY>…, e.g. ZONEKEEPER_DNS__TIMEOUT=3000 (see README, "Configuration")
 
 exit status: 0 done, 1 the work failed (diagnosis printed), 2 bad usage or configuration (nothing was changed)
 `;

@@ -29,12 +29,29 @@ const laggingOne = (l: Evidence, answers: string): string => `${s(l['server'])} 
 /** The first line of a YAML parser's complaint (line and column), when the file did not parse. */
 const parseError = (e: Evidence): string => (e['error'] !== undefined && e['path'] === undefined ? ` (${s(e['error'])})` : '');
 
+/** A service step's operation in Chinese. */
+const OP_ZH: Record<string, string> = { write: '写入', remove: '删除', mkdir: '创建目录', run: '运行' };
+/** The steps a failed service install or uninstall had already done, as a trailing sentence (empty when none). */
+const completed = (e: Evidence, label: string): string => (Array.isArray(e['completed']) && e['completed'].length > 0 ? ` ${label}: ${e['completed'].map(s).join('; ')}.` : '');
+
 const WHERE_ZH: Record<string, string> = { leading: '开头', trailing: '结尾', inside: '中间' };
+
+/** Where the setting named by a config error came from (evidence added by the layered loader): " (env ZONEKEEPER_DNS__TIMEOUT)", " (zk.yaml:3:12)". */
+const settingOrigin = (e: Evidence, zh: boolean): string => {
+  const src = e['source'];
+  const where =
+    src === 'env' ? `${zh ? '环境变量' : 'env'} ${s(e['env'])}`
+    : src === 'flag' ? `${zh ? '命令行参数' : 'flag'} ${s(e['flag'])}`
+    : src === 'file' && e['line'] !== undefined ? `${s(e['file'])}:${s(e['line'])}:${s(e['column'])}`
+    : src === 'stored' ? (zh ? '已保存的设置' : 'stored setting')
+    : undefined;
+  return where === undefined ? '' : zh ? `（${where}）` : ` (${where})`;
+};
 
 const en: Catalogue = {
   USAGE: (e) => ({ summary: `Bad usage: ${s(e['reason'])}`, causes: ['A required argument or option is missing or malformed.'], fix: 'Run `zonekeeper --help` for the syntax.' }),
   CONFIG_INVALID: (e) => ({
-    summary: `Invalid setting ${s(e['path'] ?? e['file'])}: ${s(e['reason'])}${parseError(e)}${e['didYouMean'] !== undefined ? ` (did you mean "${s(e['didYouMean'])}"?)` : ''}`,
+    summary: `Invalid setting ${s(e['path'] ?? e['file'])}${settingOrigin(e, false)}: ${s(e['reason'])}${parseError(e)}${e['didYouMean'] !== undefined ? ` (did you mean "${s(e['didYouMean'])}"?)` : ''}`,
     causes: ['A typo in the configuration file, or a value of the wrong kind.'],
     fix: 'Correct the setting; `zonekeeper config check` validates without sending anything.',
   }),
@@ -130,6 +147,27 @@ const en: Catalogue = {
   STORE_FAILED: (e) => ({ summary: `A database operation failed: ${s(e['operation'])} on ${s(e['database'])} (${s(e['error'])}).`, causes: ['The disk is full or failing, or the file became unwritable.'], fix: 'Check free space and permissions of --data.' }),
   STORE_INVALID_RECORD: (e) => ({ summary: `Refused to store a ${s(e['record'])} record: field ${s(e['field'])} is invalid (${s(e['reason'])}).`, causes: ['A bug in zonekeeper.'], fix: 'Report it with --verbose output. Nothing was written.' }),
   STORE_CLOSED: (e) => ({ summary: `The database was used after it was closed (${s(e['operation'])}).`, causes: ['A bug in zonekeeper: work continued during shutdown.'], fix: 'Report it with --verbose output.' }),
+  SECRET_KEY_INVALID: (e) => ({
+    summary: `The secret key from ${s(e['source'])} is not 32 bytes written as hex or base64 (${s(e['reason'])}).`,
+    causes: ['ZONEKEEPER_SECRET_KEY (or the key file) was truncated, has extra characters, or holds something else.'],
+    fix: 'Give 64 hex digits or 44 base64 characters, e.g. the content of <data>/secret.key, or `openssl rand -base64 32`. Nothing was changed.',
+  }),
+  SECRET_KEY_FILE_INSECURE: (e) => ({
+    summary: `The key file ${s(e['file'])} has mode ${s(e['mode'])}: other users could read it, so zonekeeper refuses to use it.`,
+    causes: ['The file was copied or created with a permissive umask.'],
+    fix: `Run \`chmod 600 ${s(e['file'])}\` (and check who may have read it). Nothing was changed.`,
+  }),
+  SECRET_KEY_FILE_FAILED: (e) => ({ summary: `Cannot ${s(e['operation'])} the key file ${s(e['file'])} (${s(e['error'])}).`, causes: ['The data directory is not writable, or the disk is full.'], fix: 'Check the permissions and free space of --data.' }),
+  SECRET_KEY_MISMATCH: (e) => ({
+    summary: `A stored secret (${s(e['where'])}) was sealed with key ${s(e['expectedKeyId'])}; the available keys are ${s(e['availableKeyIds'])} (${s(e['keySource'])}).`,
+    causes: ['The data directory was moved without its secret.key, or ZONEKEEPER_SECRET_KEY holds another key.', 'The key was rotated and this process was given the old one.'],
+    fix: `Provide the key whose id is ${s(e['expectedKeyId'])}: copy <data>/secret.key (mode 600) from where the data came from, or set ZONEKEEPER_SECRET_KEY to it. Nothing was decrypted.`,
+  }),
+  SECRET_DECRYPT_FAILED: (e) => ({
+    summary: `A stored secret (${s(e['where'])}) cannot be decrypted: ${s(e['reason'])}.`,
+    causes: ['The database was damaged or the sealed value was edited.'],
+    fix: 'Save the secret again (or restore the database from a backup). The value was not used.',
+  }),
   HTTP_CONNECTION: (e) => ({ summary: `Cannot connect to ${s(e['url'])} (${s(e['error'])}).`, causes: ['The host name does not resolve, nothing listens on that port, or a firewall or proxy blocks the connection.'], fix: 'Check the URL (`endpoint`) and that this machine can reach it.' }),
   HTTP_TIMEOUT: (e) => ({ summary: `${s(e['url'])} did not answer within ${s(e['timeoutMs'])} ms.`, causes: ['The server or the network path is slow or drops packets.'], fix: 'Retry later; check the network path to the host.' }),
   HTTP_STATUS: (e) => ({ summary: `${s(e['url'])} answered HTTP ${s(e['status'])}${e['detail'] !== undefined ? `: ${s(e['detail'])}` : ''}.`, causes: ['The server refused or could not handle the request.'], fix: 'See the status and detail; check the endpoint and the request.' }),
@@ -145,13 +183,26 @@ const en: Catalogue = {
     fix: 'Check each source named above; add or replace sources, lower `quorum`, or set the family to false in `ddns` if it has no public address. Nothing was changed.',
   }),
   NOTIFY_FAILED: (e) => ({ summary: `The ${s(e['notifier'])} notifier could not deliver a ${s(e['kind'])} event: ${s(e['url'])} answered HTTP ${s(e['status'])}.`, causes: ['The receiving URL is wrong, needs a token in `headers:`, or is down.'], fix: 'Check the notifier\'s url and headers; the work itself was done.' }),
+  WEB_UNAUTHENTICATED: () => ({ summary: 'Sign in first: this API needs a session or an API token.', causes: ['No session cookie or Authorization header, or it expired or was revoked.'], fix: 'POST /api/login, or send `Authorization: Bearer zkt_…`.' }),
+  WEB_CSRF: () => ({ summary: 'Refused: the request carries no valid CSRF token.', causes: ['A form or script on another site tried to act with your session.', 'The UI lost its token after a restart.'], fix: 'Send the X-CSRF-Token header with the value of the zk_csrf cookie, or use an API token.' }),
+  WEB_THROTTLED: (e) => ({ summary: `Too many failed sign-ins; try again in ${s(e['retryAfterSeconds'])} s.`, causes: ['Repeated wrong passwords from this address or for this user.'], fix: 'Wait, then sign in with the right password.' }),
+  WEB_NOT_FOUND: (e) => ({ summary: `No such API route: ${s(e['path'])}.`, causes: [], fix: 'See /openapi.json for the routes.' }),
+  WEB_SETUP_DONE: () => ({ summary: 'Setup is already done: an admin account exists.', causes: [], fix: 'Sign in with that account.' }),
+  WEB_BAD_REQUEST: (e) => ({ summary: `Bad request: ${s(e['reason'])}.`, causes: [], fix: 'See /openapi.json for the expected body.' }),
+  DAEMON_LISTEN_FAILED: (e) => ({ summary: `The daemon cannot listen on ${s(e['listen'])}: ${s(e['error'])}.`, causes: ['Another process (another zonekeeper?) uses that port.', 'The address is not one of this machine\'s.'], fix: 'Stop the other process or pass --listen host:port.' }),
+  SERVICE_UNSUPPORTED_PLATFORM: (e) => ({ summary: `zonekeeper cannot install itself as a service on ${s(e['platform'])}.`, causes: ['Only systemd (Linux), launchd (macOS) and Windows services are known.'], fix: 'Start `zonekeeper run` with your system\'s service manager by hand, or run the Docker image.' }),
+  SERVICE_MANAGER_UNAVAILABLE: (e) => ({ summary: `systemd (${s(e['scope'])}) is not available: ${s(e['error'])}`, causes: ['This system was not booted with systemd (a container, WSL without systemd).', 'For --user: there is no user manager for this session (su/sudo instead of a login, no lingering).'], fix: 'Use `--dry-run` to see the unit and install it where systemd runs, run the Docker image, or start `zonekeeper run` by hand. Nothing was changed.' }),
+  SERVICE_NOT_PERMITTED: (e) => ({ summary: `Not allowed to ${s(e['operation'])} ${s(e['path'])} (${s(e['error'])}).${completed(e, 'Already done')}`, causes: ['A system-wide service needs root.', 'The file system is read-only.'], fix: 'Run it with sudo, or use `--user` to install for your own account.' }),
+  SERVICE_PATH_UNREADABLE: (e) => ({ summary: `The service's user ${s(e['user'])} cannot reach ${s(e['path'])} (it lacks o+${s(e['missing'])}); it could not start zonekeeper. All: ${s(e['paths'])}.`, causes: ['zonekeeper was cloned or installed in a home directory, which other users may not enter.'], fix: 'Clone or install zonekeeper where every user can read it (e.g. /opt/zonekeeper, then `npm ci` there), or use `--user`. Nothing was changed.' }),
+  SERVICE_FILE_FAILED: (e) => ({ summary: `Could not ${s(e['operation'])} ${s(e['path'])} (${s(e['error'])}).${completed(e, 'Already done')}`, causes: ['A file or directory of that name is in the way, or the disk is full.'], fix: 'Fix the path and run the command again; it is safe to repeat.' }),
+  SERVICE_COMMAND_FAILED: (e) => ({ summary: `\`${s(e['command'])}\` failed (exit status ${s(e['status'])}): ${s(e['error'])}${completed(e, 'Already done')}`, causes: ['The service manager refused the unit or could not start it.', 'The daemon exited at once (see its log).'], fix: 'See the message above and the log (`journalctl -u zonekeeper`, or the launchd log file); `zonekeeper service install --dry-run` shows every step. Running install again is safe.' }),
   ABORTED: () => ({ summary: 'Cancelled.', causes: [], fix: '' }),
   INTERNAL: (e) => ({ summary: `Internal error: ${s(e['error'])}`, causes: ['A bug in zonekeeper.'], fix: 'Report it with --verbose output.' }),
 };
 
 const zh: Catalogue = {
   USAGE: (e) => ({ summary: `用法错误：${s(e['reason'])}`, causes: ['缺少必需的参数或选项，或格式不对。'], fix: '运行 `zonekeeper --help` 查看用法。' }),
-  CONFIG_INVALID: (e) => ({ summary: `配置项 ${s(e['path'] ?? e['file'])} 无效：${s(e['reason'])}${parseError(e)}${e['didYouMean'] !== undefined ? `（是否想写 "${s(e['didYouMean'])}"？）` : ''}`, causes: ['配置文件拼写错误，或值的类型不对。'], fix: '修正该配置；`zonekeeper config check` 只校验、不发送任何请求。' }),
+  CONFIG_INVALID: (e) => ({ summary: `配置项 ${s(e['path'] ?? e['file'])}${settingOrigin(e, true)} 无效：${s(e['reason'])}${parseError(e)}${e['didYouMean'] !== undefined ? `（是否想写 "${s(e['didYouMean'])}"？）` : ''}`, causes: ['配置文件拼写错误，或值的类型不对。'], fix: '修正该配置；`zonekeeper config check` 只校验、不发送任何请求。' }),
   CONFIG_NOT_FOUND: (e) => ({ summary: `无法读取配置文件 ${s(e['file'])}（${s(e['error'])}）。`, causes: ['--config 路径或 ZONEKEEPER_CONFIG 有误。'], fix: '让 --config 指向存在的文件。' }),
   CONFIG_REFERENCE_UNRESOLVED: (e) => ({ summary: `${s(e['path'])} 引用的 ${s(e['reference'])} 无法读取。`, causes: ['环境变量未设置，或文件不存在/不可读。'], fix: '设置该变量或创建该文件后重试。' }),
   SECRET_INVISIBLE_CHARACTER: (e) => ({ summary: `密钥 ${s(e['path'])} 的第 ${s(e['position'])} 个字符（共 ${s(e['length'])} 个，位于${WHERE_ZH[s(e['where'])] ?? s(e['where'])}）是 ${s(e['character'])} ${s(e['characterName'])}。`, causes: ['粘贴密钥时带入了多余的空格、换行或不可见字符，服务器会拒绝所有签名（"Unable to verify HMAC"、BADSIG）。'], fix: '删除该字符（重新输入或从控制台重新复制）。未发送任何请求。' }),
@@ -232,6 +283,27 @@ const zh: Catalogue = {
   STORE_FAILED: (e) => ({ summary: `数据库操作失败：${s(e['database'])} 上的 ${s(e['operation'])}（${s(e['error'])}）。`, causes: ['磁盘已满或有故障，或文件变为不可写。'], fix: '检查 --data 的剩余空间和权限。' }),
   STORE_INVALID_RECORD: (e) => ({ summary: `拒绝保存 ${s(e['record'])} 记录：字段 ${s(e['field'])} 无效（${s(e['reason'])}）。`, causes: ['zonekeeper 的缺陷。'], fix: '请附上 --verbose 输出报告此问题。未写入任何内容。' }),
   STORE_CLOSED: (e) => ({ summary: `数据库关闭后仍被使用（${s(e['operation'])}）。`, causes: ['zonekeeper 的缺陷：关闭过程中仍有任务在运行。'], fix: '请附上 --verbose 输出报告此问题。' }),
+  SECRET_KEY_INVALID: (e) => ({
+    summary: `来自 ${s(e['source'])} 的加密密钥不是以十六进制或 base64 表示的 32 字节（${s(e['reason'])}）。`,
+    causes: ['ZONEKEEPER_SECRET_KEY（或密钥文件）被截断、含有多余字符，或内容不对。'],
+    fix: '请提供 64 个十六进制字符或 44 个 base64 字符，例如 <data>/secret.key 的内容，或 `openssl rand -base64 32` 的输出。未做任何改动。',
+  }),
+  SECRET_KEY_FILE_INSECURE: (e) => ({
+    summary: `密钥文件 ${s(e['file'])} 的权限是 ${s(e['mode'])}：其他用户可以读取，zonekeeper 拒绝使用它。`,
+    causes: ['复制或创建该文件时使用了宽松的 umask。'],
+    fix: `请运行 \`chmod 600 ${s(e['file'])}\`（并检查是否有人读取过它）。未做任何改动。`,
+  }),
+  SECRET_KEY_FILE_FAILED: (e) => ({ summary: `无法${({ read: '读取', create: '创建', replace: '替换' } as Record<string, string>)[s(e['operation'])] ?? s(e['operation'])}密钥文件 ${s(e['file'])}（${s(e['error'])}）。`, causes: ['数据目录不可写，或磁盘已满。'], fix: '检查 --data 的权限和剩余空间。' }),
+  SECRET_KEY_MISMATCH: (e) => ({
+    summary: `已保存的机密（${s(e['where'])}）是用密钥 ${s(e['expectedKeyId'])} 加密的；当前可用的密钥是 ${s(e['availableKeyIds'])}（${s(e['keySource'])}）。`,
+    causes: ['数据目录被迁移时没有带上 secret.key，或 ZONEKEEPER_SECRET_KEY 是另一个密钥。', '密钥已轮换，而本进程拿到的是旧密钥。'],
+    fix: `请提供 id 为 ${s(e['expectedKeyId'])} 的密钥：从原来的位置复制 <data>/secret.key（权限 600），或把 ZONEKEEPER_SECRET_KEY 设为该密钥。未解密任何内容。`,
+  }),
+  SECRET_DECRYPT_FAILED: (e) => ({
+    summary: `已保存的机密（${s(e['where'])}）无法解密：${s(e['reason'])}。`,
+    causes: ['数据库已损坏，或加密值被改动过。'],
+    fix: '请重新保存该机密（或从备份恢复数据库）。该值未被使用。',
+  }),
   HTTP_CONNECTION: (e) => ({ summary: `无法连接 ${s(e['url'])}（${s(e['error'])}）。`, causes: ['主机名无法解析、该端口没有服务在监听，或防火墙、代理阻断了连接。'], fix: '检查 URL（`endpoint`）以及本机能否访问它。' }),
   HTTP_TIMEOUT: (e) => ({ summary: `${s(e['url'])} 未在 ${s(e['timeoutMs'])} 毫秒内应答。`, causes: ['服务器或网络路径过慢或丢包。'], fix: '稍后重试；检查到该主机的网络。' }),
   HTTP_STATUS: (e) => ({ summary: `${s(e['url'])} 返回 HTTP ${s(e['status'])}${e['detail'] !== undefined ? `：${s(e['detail'])}` : ''}。`, causes: ['服务器拒绝或无法处理该请求。'], fix: '查看状态码和详情；检查 endpoint 和请求内容。' }),
@@ -247,6 +319,19 @@ const zh: Catalogue = {
     fix: '逐一检查上面列出的来源；增加或更换来源、调低 `quorum`，若没有该地址族的公网地址，在 `ddns` 中把它设为 false。未做任何更改。',
   }),
   NOTIFY_FAILED: (e) => ({ summary: `通知器 ${s(e['notifier'])} 未能发送 ${s(e['kind'])} 事件：${s(e['url'])} 返回 HTTP ${s(e['status'])}。`, causes: ['接收地址错误、需要在 `headers:` 中提供令牌，或服务不可用。'], fix: '检查通知器的 url 和 headers；任务本身已完成。' }),
+  WEB_UNAUTHENTICATED: () => ({ summary: '请先登录：此 API 需要会话或 API 令牌。', causes: ['没有会话 Cookie 或 Authorization 头，或已过期、已吊销。'], fix: '调用 POST /api/login，或发送 `Authorization: Bearer zkt_…`。' }),
+  WEB_CSRF: () => ({ summary: '已拒绝：请求没有有效的 CSRF 令牌。', causes: ['其他网站的表单或脚本试图使用你的会话。', '重启后界面丢失了令牌。'], fix: '在 X-CSRF-Token 头中发送 zk_csrf Cookie 的值，或使用 API 令牌。' }),
+  WEB_THROTTLED: (e) => ({ summary: `登录失败次数过多，请 ${s(e['retryAfterSeconds'])} 秒后再试。`, causes: ['来自该地址或该用户的密码多次错误。'], fix: '稍候再用正确的密码登录。' }),
+  WEB_NOT_FOUND: (e) => ({ summary: `没有这个 API 路径：${s(e['path'])}。`, causes: [], fix: '路径见 /openapi.json。' }),
+  WEB_SETUP_DONE: () => ({ summary: '初始化已完成：管理员账号已存在。', causes: [], fix: '用该账号登录。' }),
+  WEB_BAD_REQUEST: (e) => ({ summary: `请求有误：${s(e['reason'])}。`, causes: [], fix: '请求体格式见 /openapi.json。' }),
+  DAEMON_LISTEN_FAILED: (e) => ({ summary: `守护进程无法监听 ${s(e['listen'])}：${s(e['error'])}。`, causes: ['端口被其他进程（另一个 zonekeeper？）占用。', '该地址不属于本机。'], fix: '停止其他进程，或使用 --listen host:port。' }),
+  SERVICE_UNSUPPORTED_PLATFORM: (e) => ({ summary: `zonekeeper 无法在 ${s(e['platform'])} 上把自己安装为服务。`, causes: ['只支持 systemd（Linux）、launchd（macOS）和 Windows 服务。'], fix: '用本系统的服务管理器手动启动 `zonekeeper run`，或使用 Docker 镜像。' }),
+  SERVICE_MANAGER_UNAVAILABLE: (e) => ({ summary: `systemd（${s(e['scope'])}）不可用：${s(e['error'])}`, causes: ['本系统不是由 systemd 启动的（容器、未启用 systemd 的 WSL）。', '对 --user：本会话没有用户级管理器（用了 su/sudo 而不是登录，或未开启 lingering）。'], fix: '用 `--dry-run` 查看单元文件并在运行 systemd 的机器上安装，或使用 Docker 镜像，或手动启动 `zonekeeper run`。未做任何更改。' }),
+  SERVICE_NOT_PERMITTED: (e) => ({ summary: `无权${OP_ZH[s(e['operation'])] ?? s(e['operation'])} ${s(e['path'])}（${s(e['error'])}）。${completed(e, '已完成')}`, causes: ['系统级服务需要 root 权限。', '文件系统是只读的。'], fix: '用 sudo 运行，或加 `--user` 为自己的账户安装。' }),
+  SERVICE_PATH_UNREADABLE: (e) => ({ summary: `服务用户 ${s(e['user'])} 无法访问 ${s(e['path'])}（缺少 o+${s(e['missing'])} 权限），服务将无法启动 zonekeeper。全部：${s(e['paths'])}。`, causes: ['zonekeeper 被克隆或安装在用户主目录中，其他用户无法进入。'], fix: '把 zonekeeper 克隆或安装到所有用户可读的位置（如 /opt/zonekeeper，并在那里运行 `npm ci`），或使用 `--user`。未做任何更改。' }),
+  SERVICE_FILE_FAILED: (e) => ({ summary: `无法${OP_ZH[s(e['operation'])] ?? s(e['operation'])} ${s(e['path'])}（${s(e['error'])}）。${completed(e, '已完成')}`, causes: ['同名的文件或目录挡住了路径，或磁盘已满。'], fix: '修正该路径后重新运行；重复运行是安全的。' }),
+  SERVICE_COMMAND_FAILED: (e) => ({ summary: `\`${s(e['command'])}\` 失败（退出状态 ${s(e['status'])}）：${s(e['error'])}${completed(e, '已完成')}`, causes: ['服务管理器拒绝了该单元或无法启动它。', '守护进程启动后立即退出（查看其日志）。'], fix: '查看上面的信息和日志（`journalctl -u zonekeeper` 或 launchd 日志文件）；`zonekeeper service install --dry-run` 会列出每一步。重新运行 install 是安全的。' }),
   ABORTED: () => ({ summary: '已取消。', causes: [], fix: '' }),
   INTERNAL: (e) => ({ summary: `内部错误：${s(e['error'])}`, causes: ['zonekeeper 的缺陷。'], fix: '请附上 --verbose 输出报告此问题。' }),
 };

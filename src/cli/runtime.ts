@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { AppError } from '../core/errors.ts';
 import { sampleNtp } from '../clock/sntp.ts';
 import { createTrustedClock, type PersistentTrustedClock } from '../clock/trusted-clock.ts';
-import { loadConfig, type ProviderEntry, type ZkConfig } from '../config/load.ts';
+import type { ProviderEntry, ZkConfig } from '../config/load.ts';
+import { loadEffectiveConfig, type EffectiveConfig, type EffectiveLoadOptions } from '../config/effective.ts';
+import type { FlagSettings, StoredSettings } from '../config/provenance.ts';
 import { didYouMean } from '../config/did-you-mean.ts';
 import type { DnsContext, ServerAddress } from '../dns/context.ts';
 import { parseServerAddress } from '../dns/server-address.ts';
@@ -12,9 +14,8 @@ import type { NotifierEntry } from '../notifiers/config.ts';
 import type { Notifier } from '../notifiers/types.ts';
 import { createHttpClient } from '../http/client.ts';
 import type { HttpClient } from '../http/types.ts';
-import { openSqliteStore } from '../store/sqlite/open.ts';
+import { openSealedStore } from '../secrets/sealed-store.ts';
 import type { Store } from '../store/store.ts';
-import { join } from 'node:path';
 import type { GlobalOptions } from './args.ts';
 
 export interface Runtime {
@@ -24,7 +25,12 @@ export interface Runtime {
   provider(name: string): { entry: ProviderEntry; provider: DnsProvider };
   /** Every configured notifier, made on first use. */
   notifiers(): ReadonlyMap<string, { entry: NotifierEntry; notifier: Notifier }>;
-  /** The store in `<data>/zonekeeper.db`, opened on first use. */
+  /**
+   * The store in `<data>/zonekeeper.db`, opened on first use, with
+   * encryption at rest (src/secrets/sealed-store.ts): account keys and secret
+   * settings are sealed on save and opened on read, under the key from
+   * ZONEKEEPER_SECRET_KEY or `<data>/secret.key`.
+   */
   store(): Promise<Store>;
   readonly http: HttpClient;
   /**
@@ -34,6 +40,13 @@ export interface Runtime {
    */
   syncClock(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Run on a new configuration from now on (the daemon's reload): `config`
+   * and `dns` change; providers and notifiers are made again on next use
+   * (a replaced credential takes effect for every record and certificate);
+   * the clock, the HTTP client and the store stay.
+   */
+  reconfigure(next: ZkConfig): void;
 }
 
 /** Resolvers named "system" come from /etc/resolv.conf. */
@@ -51,28 +64,66 @@ export function systemResolvers(file = '/etc/resolv.conf'): ServerAddress[] {
     .map((v) => parseServerAddress(v.replace(/%.*$/, ''), 53, file));
 }
 
-export function loadRuntimeConfig(g: GlobalOptions, env: NodeJS.ProcessEnv): ZkConfig {
-  return loadConfig({ path: g.config, explicit: g.configExplicit, env });
+/** The settings given by global flags (`--listen` → `listen`). */
+export function flagSettings(g: GlobalOptions): FlagSettings {
+  return new Map(g.listen === undefined ? [] : [['listen', { value: g.listen, flag: '--listen' }]]);
 }
 
-export async function openRuntime(g: GlobalOptions, config: ZkConfig): Promise<Runtime> {
-  const clock = await createTrustedClock({ dataDir: g.data });
-  const dns: DnsContext = {
+/**
+ * How the configuration is loaded from the global options: the file named
+ * by --config / ZONEKEEPER_CONFIG, ZONEKEEPER_… overrides from `env`, the
+ * flags' settings, and `stored` settings when given. The daemon keeps these
+ * to reload with `reloadConfig` (src/config/reload.ts), passing the
+ * environment as it is then.
+ */
+export function configLoadOptions(g: GlobalOptions, env: NodeJS.ProcessEnv, stored?: StoredSettings): EffectiveLoadOptions {
+  return { path: g.config, explicit: g.configExplicit, env, flags: flagSettings(g), ...(stored === undefined ? {} : { stored }) };
+}
+
+/** The configuration with every setting's source (flag > env > file > stored > default). */
+export function loadRuntimeEffectiveConfig(g: GlobalOptions, env: NodeJS.ProcessEnv, stored?: StoredSettings): EffectiveConfig {
+  return loadEffectiveConfig(configLoadOptions(g, env, stored));
+}
+
+/** The configuration every command runs on (the full precedence; see loadRuntimeEffectiveConfig). */
+export function loadRuntimeConfig(g: GlobalOptions, env: NodeJS.ProcessEnv): ZkConfig {
+  return loadRuntimeEffectiveConfig(g, env).config;
+}
+
+/** `env` is where ZONEKEEPER_SECRET_KEY is read (the process environment unless given). */
+function dnsContextOf(config: ZkConfig): DnsContext {
+  return {
     resolvers: config.resolvers.flatMap((r) => (r === 'system' ? systemResolvers() : [r])),
     nameservers: config.nameservers,
     timeoutMs: config.dnsTimeoutMs,
   };
+}
+
+export async function openRuntime(g: GlobalOptions, initial: ZkConfig, env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
+  const clock = await createTrustedClock({ dataDir: g.data });
+  let config = initial;
+  let dns = dnsContextOf(config);
   const made = new Map<string, DnsProvider>();
   let store: Promise<Store> | undefined;
   let notifiers: Map<string, { entry: NotifierEntry; notifier: Notifier }> | undefined;
   const http = createHttpClient({ clock: clock.clock, userAgent: 'zonekeeper/0.1' });
   return {
-    config,
+    get config() {
+      return config;
+    },
     clock,
-    dns,
+    get dns() {
+      return dns;
+    },
     http,
+    reconfigure(next) {
+      config = next;
+      dns = dnsContextOf(next);
+      made.clear();
+      notifiers = undefined;
+    },
     store() {
-      store ??= openSqliteStore(join(g.data, 'zonekeeper.db'));
+      store ??= openSealedStore({ dataDir: g.data, env });
       return store;
     },
     provider(name) {

@@ -5,9 +5,7 @@
  */
 import { parseDdnsConfig, type DdnsConfig } from '../ddns/config.ts';
 import { parseNotifiers, type NotifierEntry } from '../notifiers/config.ts';
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { parse as parseYaml } from 'yaml';
 import { AppError } from '../core/errors.ts';
 import type { ServerAddress } from '../dns/context.ts';
 import { normalizeName } from '../dns/names.ts';
@@ -18,6 +16,9 @@ import { didYouMean } from './did-you-mean.ts';
 import { checkFields, isPlainObject, unknownKey } from './fields.ts';
 import { resolveReferences } from './references.ts';
 import { parseCertificates, type CertificateEntry } from './certificates.ts';
+import { parseConfigText, readConfigText } from './config-file.ts';
+import { DEFAULT_DNS_TIMEOUT_MS, DEFAULT_LISTEN } from './schema.ts';
+import { parseListenAddress, type ListenAddress } from './listen.ts';
 
 export interface ProviderEntry {
   readonly name: string;
@@ -26,8 +27,12 @@ export interface ProviderEntry {
   readonly secrets: readonly string[];
 }
 
+export type { ListenAddress } from './listen.ts';
+
 export interface ZkConfig {
   readonly file?: string;
+  /** Where the daemon's HTTP API listens: `--listen` > ZONEKEEPER_LISTEN > `listen:` > stored > 127.0.0.1:9876 (when loaded with loadEffectiveConfig). */
+  readonly listen: ListenAddress;
   readonly clock: { readonly ntp: readonly ServerAddress[] };
   /** Resolver entries: "system" or addresses. */
   readonly resolvers: readonly (ServerAddress | 'system')[];
@@ -39,7 +44,7 @@ export interface ZkConfig {
   readonly notifiers: ReadonlyMap<string, NotifierEntry>;
 }
 
-const TOP_LEVEL = ['clock', 'dns', 'providers', 'ddns', 'certificates', 'notifiers'];
+const TOP_LEVEL = ['listen', 'clock', 'dns', 'providers', 'ddns', 'certificates', 'notifiers'];
 
 function invalid(path: string, reason: string, extra: Record<string, string> = {}): AppError {
   return new AppError('CONFIG_INVALID', { evidence: { path, reason, ...extra } });
@@ -76,24 +81,12 @@ export interface LoadOptions {
  * Read and validate the config file. A missing file is an empty config when
  * it is the default one, CONFIG_NOT_FOUND when the user named it; a file that
  * is not YAML is CONFIG_INVALID (with the parser's line and column).
+ * This is the file alone: `ZONEKEEPER_…` overrides, flags and stored
+ * settings are applied by loadEffectiveConfig (effective.ts), which the CLI uses.
  */
 export function loadConfig(o: LoadOptions): ZkConfig {
-  let text: string | undefined;
-  try {
-    text = readFileSync(o.path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || o.explicit)
-      throw new AppError('CONFIG_NOT_FOUND', { evidence: { file: o.path, error: (e as NodeJS.ErrnoException).code ?? 'read failed' } });
-  }
-  let doc: unknown = {};
-  if (text !== undefined) {
-    try {
-      doc = parseYaml(text) ?? {};
-    } catch (e) {
-      throw new AppError('CONFIG_INVALID', { evidence: { file: o.path, reason: 'not valid YAML', error: ((e as Error).message.split('\n')[0] ?? '').replace(/:\s*$/, '') } });
-    }
-  }
-  const config = parseConfig(doc, o.env);
+  const text = readConfigText(o.path, o.explicit);
+  const config = parseConfig(text === undefined ? {} : parseConfigText(text, o.path).doc, o.env);
   return text === undefined ? config : { ...config, file: o.path };
 }
 
@@ -107,6 +100,10 @@ export function loadConfig(o: LoadOptions): ZkConfig {
 export function parseConfig(doc: unknown, env: NodeJS.ProcessEnv): ZkConfig {
   if (!isPlainObject(doc)) throw invalid('(top)', 'expected a mapping');
   for (const key of Object.keys(doc)) if (!TOP_LEVEL.includes(key)) throw unknownKey('', key, TOP_LEVEL);
+
+  const listenRaw = doc['listen'] ?? DEFAULT_LISTEN;
+  if (typeof listenRaw !== 'string') throw invalid('listen', 'expected host:port');
+  const listen = parseListenAddress(resolveReferences(listenRaw, 'listen', env), 'listen');
 
   const clock = doc['clock'] ?? {};
   if (!isPlainObject(clock)) throw invalid('clock', 'expected a mapping');
@@ -137,7 +134,7 @@ export function parseConfig(doc: unknown, env: NodeJS.ProcessEnv): ZkConfig {
       stringList(list, path, env).map((s, i) => ipAddress(s, `${path}[${i}]`)),
     );
   }
-  const timeout = dns['timeout'] ?? 2000;
+  const timeout = dns['timeout'] ?? DEFAULT_DNS_TIMEOUT_MS;
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 1) throw invalid('dns.timeout', 'expected milliseconds');
 
   const providers = new Map<string, ProviderEntry>();
@@ -168,5 +165,5 @@ export function parseConfig(doc: unknown, env: NodeJS.ProcessEnv): ZkConfig {
   const certificates = parseCertificates(doc['certificates'], [...providers.keys()], env);
   const ddns = parseDdnsConfig(doc['ddns'], new Map([...providers].map(([name, p]) => [name, p.manifest])), env);
   const notifiers = parseNotifiers(doc['notifiers'], env);
-  return { clock: { ntp }, resolvers, nameservers, dnsTimeoutMs: timeout, providers, certificates, ddns, notifiers };
+  return { listen, clock: { ntp }, resolvers, nameservers, dnsTimeoutMs: timeout, providers, certificates, ddns, notifiers };
 }

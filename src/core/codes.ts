@@ -86,6 +86,17 @@ export const ERROR_CODES = {
   STORE_FAILED: { kind: 'internal' },
   STORE_INVALID_RECORD: { kind: 'internal' },
   STORE_CLOSED: { kind: 'internal' },
+  // secrets at rest (src/secrets)
+  /** ZONEKEEPER_SECRET_KEY or a key file does not hold 32 bytes as hex or base64. */
+  SECRET_KEY_INVALID: { kind: 'config' },
+  /** The key file is readable or writable by group or others (the evidence names its mode). */
+  SECRET_KEY_FILE_INSECURE: { kind: 'config' },
+  /** The key file cannot be read, created or replaced (I/O). */
+  SECRET_KEY_FILE_FAILED: { kind: 'internal' },
+  /** A sealed value names a key id that no available key has: the wrong key (the evidence names the expected id). */
+  SECRET_KEY_MISMATCH: { kind: 'config' },
+  /** A sealed value is malformed or fails authentication under its key: damaged or tampered with. */
+  SECRET_DECRYPT_FAILED: { kind: 'internal' },
   // outbound HTTP(S) (src/http)
   HTTP_CONNECTION: { kind: 'network' },
   HTTP_TIMEOUT: { kind: 'timeout' },
@@ -101,6 +112,27 @@ export const ERROR_CODES = {
   IP_QUORUM_NOT_REACHED: { kind: 'network' },
   // notifications
   NOTIFY_FAILED: { kind: 'provider' },
+  // web API
+  WEB_UNAUTHENTICATED: { kind: 'auth' },
+  WEB_CSRF: { kind: 'permission' },
+  WEB_THROTTLED: { kind: 'auth' },
+  WEB_NOT_FOUND: { kind: 'usage' },
+  WEB_SETUP_DONE: { kind: 'usage' },
+  WEB_BAD_REQUEST: { kind: 'usage' },
+  DAEMON_LISTEN_FAILED: { kind: 'config' },
+  // service install (src/service)
+  /** No service manager zonekeeper knows on this platform (evidence: platform). */
+  SERVICE_UNSUPPORTED_PLATFORM: { kind: 'usage' },
+  /** systemd is not running or not reachable (a container, no user session); nothing was changed. */
+  SERVICE_MANAGER_UNAVAILABLE: { kind: 'config' },
+  /** Writing or removing a service file was refused (not root, read-only file system). */
+  SERVICE_NOT_PERMITTED: { kind: 'permission' },
+  /** The service's user cannot reach Node or the sources (a clone in a private home directory); nothing was changed. */
+  SERVICE_PATH_UNREADABLE: { kind: 'config' },
+  /** A service file could not be written or removed for another reason (evidence: path, error). */
+  SERVICE_FILE_FAILED: { kind: 'internal' },
+  /** systemctl, launchctl or systemd-sysusers failed (evidence: command, status, error, completed). */
+  SERVICE_COMMAND_FAILED: { kind: 'internal' },
   // generic
   ABORTED: { kind: 'aborted' },
   INTERNAL: { kind: 'internal' },

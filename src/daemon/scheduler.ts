@@ -21,20 +21,13 @@
  *   starts nothing new. A job that throws never stops its loop.
  */
 import type { Clock } from '../clock/clock.ts';
-import { toAppError, type AppError, type Diagnosis } from '../core/errors.ts';
+import type { JobState } from '../store/store.ts';
+import { toAppError, type AppError } from '../core/errors.ts';
 
 export const MAX_SLEEP_MS = 60_000;
 
-export interface JobState {
-  readonly name: string;
-  /** When the next run is due (trusted epoch ms). */
-  readonly nextRunAt: number;
-  readonly lastRunAt?: number;
-  readonly lastSuccessAt?: number;
-  /** Failures in a row (0 after a success). */
-  readonly failures: number;
-  readonly lastError?: Diagnosis;
-}
+/** A job's persisted state; defined with the Store that keeps it (`jobs` table). */
+export type { JobState } from '../store/store.ts';
 
 export interface JobStateStore {
   getJobState(name: string): Promise<JobState | undefined>;

@@ -8,15 +8,19 @@
  *
  * This file holds the ACME part (accounts, certificates, orders, challenge
  * journal) and the cross-cutting tests; `contract-ddns.ts` (DDNS record
- * states, detected addresses) and `contract-events.ts` (the event log) are
- * registered from here.
+ * states, detected addresses), `contract-events.ts` (the event log),
+ * `contract-settings.ts` (job states, stored settings, resealing secrets)
+ * and `contract-auth.ts` (users, sessions, API tokens) are registered from
+ * here.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Diagnosis } from '../core/errors.ts';
 import { rejectsAppError } from '../core/testing/app-error-assert.ts';
+import { runAuthContract } from './contract-auth.ts';
 import { runDdnsContract } from './contract-ddns.ts';
 import { runEventsContract } from './contract-events.ts';
+import { runSettingsContract } from './contract-settings.ts';
 import { type ContractDatabases, DAY, diagnosis, type OpenStore, T0, utf8Compare } from './contract-fixtures.ts';
 import type { CertificateRecord, JournalEntry, NewAccount, NewJournalEntry, OrderRecord, Store } from './store.ts';
 
@@ -312,6 +316,8 @@ export function runStoreContract(newDatabase: NewDatabase): void {
 
     runDdnsContract(databases);
     runEventsContract(databases);
+    runSettingsContract(databases);
+    runAuthContract(databases);
 
     test('an entry added through one instance is visible to another as soon as the add resolves', () =>
       withDatabase(async (open) => {
@@ -396,6 +402,15 @@ export function runStoreContract(newDatabase: NewDatabase): void {
         await rejectsAppError(s.saveAddress({ family: 'ipv4', address: '192.0.2.1', detectedAt: T0, changedAt: T0 }), 'STORE_CLOSED');
         await rejectsAppError(s.addEvent({ at: T0, kind: 'ip-changed', subject: 'ipv4', data: {} }), 'STORE_CLOSED');
         await rejectsAppError(s.listEvents(), 'STORE_CLOSED');
+        await rejectsAppError(s.saveJobState({ name: 'ddns', nextRunAt: T0, failures: 0 }), 'STORE_CLOSED');
+        await rejectsAppError(s.getSetting('a.b'), 'STORE_CLOSED');
+        await rejectsAppError(s.countUsers(), 'STORE_CLOSED');
+        await rejectsAppError(s.pruneSessions(T0), 'STORE_CLOSED');
+        await rejectsAppError(s.listApiTokens(), 'STORE_CLOSED');
+        await rejectsAppError(
+          s.resealSecrets((v) => v),
+          'STORE_CLOSED',
+        );
         const reopened = await open();
         assert.deepEqual(await reopened.listJournal(), []);
       }));

@@ -13,16 +13,21 @@ import { DEFAULT_EVENTS_PER_LIST, MAX_EVENTS_PER_LIST } from './store.ts';
 import type {
   AddressFamily,
   AddressState,
+  ApiTokenRecord,
   CertificateRecord,
   DdnsRecordState,
   DdnsRecordType,
   EventQuery,
+  JobState,
   JournalRecordType,
   NewAccount,
   NewEvent,
   NewJournalEntry,
   OrderRecord,
   OrderStatus,
+  SessionRecord,
+  StoredSetting,
+  UserRecord,
 } from './store.ts';
 
 export const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'ready', 'processing', 'valid', 'invalid'];
@@ -32,6 +37,22 @@ export const ADDRESS_FAMILIES: readonly AddressFamily[] = ['ipv4', 'ipv6'];
 
 /** An event kind: lower-case letters and digits in dash-separated words, starting with a letter. */
 const EVENT_KIND = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/** A SHA-256 digest as 64 lower-case hex digits (the stored form of session and API tokens). */
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** A dotted config path: non-empty segments separated by single dots. */
+const SETTING_PATH = /^[^.]+(?:\.[^.]+)*$/;
+
+/** Is `text` JSON text (what JSON.parse accepts)? */
+export function isJsonText(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The lookup key of a contact list: JSON of its distinct entries, sorted. */
 export function contactKey(contact: readonly string[]): string {
@@ -132,6 +153,10 @@ class Checker {
     if (name.split('.').includes('')) this.fail(field, 'empty-label');
   }
 
+  sha256Hex(field: string, v: unknown): void {
+    if (typeof v !== 'string' || !SHA256_HEX.test(v)) this.fail(field, 'not-sha256-hex');
+  }
+
   address(field: string, v: unknown, ip: 4 | 6): void {
     if (typeof v !== 'string' || !isAddressOf(v, ip)) this.fail(field, ip === 4 ? 'not-ipv4-address' : 'not-ipv6-address');
   }
@@ -226,6 +251,73 @@ export function checkEvent(e: NewEvent): void {
   if (typeof e.kind !== 'string' || !EVENT_KIND.test(e.kind)) c.fail('kind', 'not-kind-token');
   c.text('subject', e.subject);
   if (!isEvidence(e.data)) c.fail('data', 'not-json-object');
+}
+
+export function checkJobState(j: JobState): void {
+  const c = new Checker('job');
+  c.text('name', j.name);
+  c.time('nextRunAt', j.nextRunAt);
+  c.optionalTime('lastRunAt', j.lastRunAt);
+  c.optionalTime('lastSuccessAt', j.lastSuccessAt);
+  c.count('failures', j.failures);
+  c.optionalDiagnosis('lastError', j.lastError);
+}
+
+/**
+ * A setting's fields. A secret setting's value is only checked as text (it
+ * is stored sealed); any other value must be JSON text. Evidence never
+ * carries the value.
+ */
+export function checkSetting(st: StoredSetting): void {
+  const c = new Checker('setting');
+  if (typeof st.path !== 'string' || !SETTING_PATH.test(st.path)) c.fail('path', 'not-dotted-path');
+  if (typeof st.secret !== 'boolean') c.fail('secret', 'not-boolean');
+  c.text('value', st.value);
+  if (!st.secret && !isJsonText(st.value)) c.fail('value', 'not-json-text');
+  c.time('updatedAt', st.updatedAt);
+}
+
+export function checkUser(u: UserRecord): void {
+  const c = new Checker('user');
+  c.text('username', u.username);
+  c.text('passwordHash', u.passwordHash);
+  c.time('createdAt', u.createdAt);
+  c.time('updatedAt', u.updatedAt);
+}
+
+export function checkSession(se: SessionRecord): void {
+  const c = new Checker('session');
+  c.sha256Hex('id', se.id);
+  c.text('username', se.username);
+  c.text('csrfHash', se.csrfHash);
+  c.time('createdAt', se.createdAt);
+  c.time('expiresAt', se.expiresAt);
+  c.time('lastSeenAt', se.lastSeenAt);
+}
+
+export function checkApiToken(t: ApiTokenRecord): void {
+  const c = new Checker('api-token');
+  c.text('id', t.id);
+  c.text('name', t.name);
+  c.sha256Hex('tokenHash', t.tokenHash);
+  c.time('createdAt', t.createdAt);
+  c.optionalTime('lastUsedAt', t.lastUsedAt);
+  c.optionalTime('expiresAt', t.expiresAt);
+}
+
+/** A `tokenHash` that another token already has (found by the store inside its write). */
+export function duplicateTokenHash(): never {
+  return new Checker('api-token').fail('tokenHash', 'used-by-another-token');
+}
+
+/** What `resealSecrets`' callback returned: non-empty text. */
+export function checkResealed(v: unknown, kind: string): void {
+  new Checker(kind === 'account-key' ? 'account' : 'setting').text(kind === 'account-key' ? 'keyPem' : 'value', v);
+}
+
+/** `pruneSessions`' bound: an integer time. */
+export function checkPruneNow(now: number): void {
+  new Checker('session-prune').time('now', now);
 }
 
 /** An event query with its defaults filled in. */

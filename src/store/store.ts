@@ -2,7 +2,14 @@
  * The persistent state of zonekeeper: ACME accounts, issued certificates,
  * ACME orders, the DNS-01 challenge journal, the DDNS state (what each
  * provider holds for each managed address record, and the public addresses
- * last detected) and the event log.
+ * last detected), the event log, the scheduler's job states, stored
+ * settings, and the web API's admin account, sessions and API tokens.
+ *
+ * Secret values (each account's `keyPem`, the `value` of each setting with
+ * `secret: true`) are stored as given: a Store neither encrypts nor
+ * decrypts. `src/secrets/sealed-store.ts` wraps a Store so that they reach it
+ * sealed (AES-256-GCM), and `resealSecrets` lets a key rotation rewrite them
+ * all in one transaction.
  *
  * One interface, several implementations (SQLite via `node:sqlite` today,
  * PostgreSQL later), all held to the same contract suite (`contract.ts`).
@@ -42,8 +49,9 @@ export interface AccountRecord {
   /** The account URL the CA returned (the JWS `kid`). */
   readonly accountUrl: string;
   /**
-   * The account private key, PKCS#8 PEM. This is the one field that
-   * encryption at rest will wrap (a later issue); no other field is secret.
+   * The account private key, PKCS#8 PEM. Secret: through the SealedStore it
+   * is stored sealed (`zk1.…`); rows written before encryption at rest hold
+   * the PEM itself until they are sealed.
    */
   readonly keyPem: string;
   /** The External Account Binding key id used to register, when the CA needed one. */
@@ -226,6 +234,84 @@ export interface EventQuery {
   readonly limit?: number;
 }
 
+/**
+ * A scheduler job's state (see `src/daemon/scheduler.ts`, which re-exports
+ * this type): one per job name.
+ */
+export interface JobState {
+  readonly name: string;
+  /** When the next run is due (trusted epoch ms). */
+  readonly nextRunAt: number;
+  readonly lastRunAt?: number;
+  readonly lastSuccessAt?: number;
+  /** Failures in a row (an integer ≥ 0; 0 after a success). */
+  readonly failures: number;
+  readonly lastError?: Diagnosis;
+}
+
+/**
+ * A setting stored by the API/UI: the `stored` layer of config provenance
+ * (flag > env > file > stored > default). One per path.
+ */
+export interface StoredSetting {
+  /**
+   * The dotted config path (`providers.home.secretKey`): non-empty segments
+   * separated by single dots.
+   */
+  readonly path: string;
+  /**
+   * JSON text of the value. For a secret setting, what the store holds is
+   * the sealed form of that JSON text (the SealedStore seals on save and
+   * opens on read); a Store accepts any non-empty text there.
+   */
+  readonly value: string;
+  readonly secret: boolean;
+  readonly updatedAt: number;
+}
+
+/** The web API's admin account. One per username. */
+export interface UserRecord {
+  readonly username: string;
+  /** Opaque to the store (e.g. `scrypt$N$r$p$salt$hash`); never the password itself. */
+  readonly passwordHash: string;
+  /** When first saved; kept by later saves of the same username. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** A web session. The session token itself is never stored. */
+export interface SessionRecord {
+  /** SHA-256 of the session token: 64 lower-case hex digits (anything else is refused). */
+  readonly id: string;
+  /** Not checked against `users`: the caller deletes a user's sessions (`deleteSessionsOf`). */
+  readonly username: string;
+  /** The stored form of the session's CSRF token (a hash; never the token). */
+  readonly csrfHash: string;
+  /** When first saved; kept by later saves of the same id. */
+  readonly createdAt: number;
+  /** The session is expired when `expiresAt ≤ now`; the store returns expired sessions until pruned. */
+  readonly expiresAt: number;
+  readonly lastSeenAt: number;
+}
+
+/** An API token for scripts. The token itself is never stored. */
+export interface ApiTokenRecord {
+  /** Unique key, chosen by the caller. */
+  readonly id: string;
+  /** A label for people (`backup-script`); need not be unique. */
+  readonly name: string;
+  /** SHA-256 of the whole token: 64 lower-case hex digits, unique among tokens. */
+  readonly tokenHash: string;
+  /** When first saved; kept by later saves of the same id. */
+  readonly createdAt: number;
+  readonly lastUsedAt?: number;
+  /** Absent: never expires. The store returns expired tokens; the caller checks. */
+  readonly expiresAt?: number;
+}
+
+/** Where a secret value is stored (for `resealSecrets`). */
+export type SecretLocation = { readonly kind: 'account-key'; readonly accountId: string } | { readonly kind: 'setting'; readonly path: string };
+
 export interface Store {
   /** The schema version of the open database (after migrations: the newest this build knows). */
   schemaVersion(): Promise<number>;
@@ -296,6 +382,67 @@ export interface Store {
   listEvents(q?: EventQuery): Promise<readonly EventRecord[]>;
   /** Delete every event with `at < before` (an integer time); resolves to how many were deleted. */
   pruneEvents(before: number): Promise<number>;
+
+  /** The state of job `name`, or undefined. */
+  getJobState(name: string): Promise<JobState | undefined>;
+  /** Insert or replace the state of `s.name`, every field from `s` (absent optional fields are cleared). */
+  saveJobState(s: JobState): Promise<JobState>;
+  /** Every job state, ordered by name (byte-wise UTF-8 order). */
+  listJobStates(): Promise<readonly JobState[]>;
+
+  /** The setting at `path`, as stored (see StoredSetting.value), or undefined. */
+  getSetting(path: string): Promise<StoredSetting | undefined>;
+  /** Every setting, ordered by path (byte-wise UTF-8 order). */
+  listSettings(): Promise<readonly StoredSetting[]>;
+  /**
+   * Insert or replace the setting `s.path`, every field from `s`. A setting
+   * that is not secret must hold JSON text (STORE_INVALID_RECORD otherwise).
+   */
+  saveSetting(s: StoredSetting): Promise<StoredSetting>;
+  /** False when there was none. */
+  deleteSetting(path: string): Promise<boolean>;
+
+  getUser(username: string): Promise<UserRecord | undefined>;
+  /** Insert or replace the user `u.username`; a replacement keeps the stored `createdAt`. */
+  saveUser(u: UserRecord): Promise<UserRecord>;
+  /** How many users there are (0 before the first-run setup). */
+  countUsers(): Promise<number>;
+
+  /** The session whose id (token hash) is `id`, expired or not, or undefined. */
+  getSession(id: string): Promise<SessionRecord | undefined>;
+  /** Insert or replace the session `s.id`; a replacement keeps the stored `createdAt`. */
+  saveSession(s: SessionRecord): Promise<SessionRecord>;
+  /** False when there was none. */
+  deleteSession(id: string): Promise<boolean>;
+  /** Delete every session of `username`; resolves to how many were deleted. */
+  deleteSessionsOf(username: string): Promise<number>;
+  /** Delete every session with `expiresAt ≤ now` (an integer time); resolves to how many were deleted. */
+  pruneSessions(now: number): Promise<number>;
+
+  /** The token whose hash is `hash`, expired or not, or undefined. */
+  getApiTokenByHash(hash: string): Promise<ApiTokenRecord | undefined>;
+  /** Every token, oldest first (createdAt, then id). */
+  listApiTokens(): Promise<readonly ApiTokenRecord[]>;
+  /**
+   * Insert or replace the token `t.id`; a replacement keeps the stored
+   * `createdAt`. A `tokenHash` already used by another id is STORE_INVALID_RECORD.
+   */
+  saveApiToken(t: ApiTokenRecord): Promise<ApiTokenRecord>;
+  /** False when there was none. */
+  deleteApiToken(id: string): Promise<boolean>;
+
+  /**
+   * Pass every secret value as stored (each account's `keyPem`, the `value`
+   * of each setting with `secret: true`) through `reseal`, and store what it
+   * returns, all in ONE write transaction: when the Promise rejects, nothing
+   * was changed. `reseal` is synchronous and must not call the store; an
+   * AppError it throws rejects the Promise unchanged (anything else it
+   * throws is STORE_FAILED), a returned value that is not non-empty text is
+   * STORE_INVALID_RECORD.
+   * Values returned unchanged are not rewritten. Resolves to the number of
+   * values changed.
+   */
+  resealSecrets(reseal: (value: string, where: SecretLocation) => string): Promise<number>;
 
   /** Release the database. Idempotent; any other call afterwards rejects with STORE_CLOSED. */
   close(): Promise<void>;

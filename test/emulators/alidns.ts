@@ -42,7 +42,7 @@ import type { DnsRecord } from '../../src/core/record.ts';
 import type { DnsProvider } from '../../src/providers/types.ts';
 import { rfc2136Manifest } from '../../src/providers/rfc2136/manifest.ts';
 import { KEY_FULL, type BindBed } from '../harness/bind.ts';
-import type { FaultHost, VendorShapes } from './faults.ts';
+import type { RateLimitedHost, VendorShapes } from './faults.ts';
 import { startHttpsEmulator } from './https-emulator.ts';
 
 export interface AlidnsEmulatorKey {
@@ -61,7 +61,7 @@ export interface AlidnsEmulatorOptions {
   readonly windowSeconds?: number;
 }
 
-export interface AlidnsEmulator extends FaultHost {
+export interface AlidnsEmulator extends RateLimitedHost {
   /** https://127.0.0.1:<port> */
   readonly endpoint: string;
   readonly port: number;
@@ -327,6 +327,8 @@ export async function startAlidnsEmulator(o: AlidnsEmulatorOptions): Promise<Ali
     requests: base.requests,
     errors: base.errors,
     faults: base.faults,
+    limit: base.limit,
+    throttled: base.throttled,
     nonceReuses: () => reuses,
     count: base.count,
     writes: base.writes,

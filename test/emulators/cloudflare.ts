@@ -29,7 +29,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DnsRecord } from '../../src/core/record.ts';
 import type { DnsProvider } from '../../src/providers/types.ts';
 import { DAY_MS } from '../../src/http/testing/certs.ts';
-import { htmlAnswer, type Fault, type FaultHost, type VendorShapes } from './faults.ts';
+import { htmlAnswer, type Fault, type RateLimitedHost, type VendorShapes } from './faults.ts';
 import { startHttpsEmulator, type RequestLogEntry } from './https-emulator.ts';
 
 export type { RequestLogEntry } from './https-emulator.ts';
@@ -59,7 +59,7 @@ export interface EmulatedRecord {
   proxied: false;
 }
 
-export interface CloudflareEmulator extends FaultHost {
+export interface CloudflareEmulator extends RateLimitedHost {
   /** API base URL, like https://api.cloudflare.com/client/v4. */
   readonly endpoint: string;
   /** PEM of the root that signed the emulator's certificate. */
@@ -277,6 +277,8 @@ export async function startCloudflareEmulator(o: CloudflareEmulatorOptions): Pro
     requests: base.requests,
     errors: base.errors,
     faults: base.faults,
+    limit: base.limit,
+    throttled: base.throttled,
     count: base.count,
     writes: base.writes,
     reset: base.reset,

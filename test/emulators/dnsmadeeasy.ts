@@ -34,7 +34,7 @@ import type { DnsRecord } from '../../src/core/record.ts';
 import type { DnsProvider } from '../../src/providers/types.ts';
 import { rfc2136Manifest } from '../../src/providers/rfc2136/manifest.ts';
 import { KEY_FULL, type BindBed } from '../harness/bind.ts';
-import { htmlAnswer, type FaultHost, type VendorShapes } from './faults.ts';
+import { htmlAnswer, type RateLimitedHost, type VendorShapes } from './faults.ts';
 import { startHttpsEmulator } from './https-emulator.ts';
 
 export interface DmeEmulatorKey {
@@ -53,7 +53,7 @@ export interface DmeEmulatorOptions {
   readonly sendDate?: boolean;
 }
 
-export interface DmeEmulator extends FaultHost {
+export interface DmeEmulator extends RateLimitedHost {
   /** https://127.0.0.1:<port>/V2.0 */
   readonly endpoint: string;
   readonly port: number;
@@ -300,6 +300,8 @@ export async function startDmeEmulator(o: DmeEmulatorOptions): Promise<DmeEmulat
     requests: base.requests,
     errors: base.errors,
     faults: base.faults,
+    limit: base.limit,
+    throttled: base.throttled,
     count: base.count,
     writes: base.writes,
     reset: base.reset,

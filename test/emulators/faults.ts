@@ -36,10 +36,31 @@ export interface Fault {
   readonly midResponse?: boolean;
 }
 
+/**
+ * A vendor's request rate limit, as a token bucket: `perSecond` tokens a
+ * second, at most `burst` (default perSecond) saved up. A request that finds
+ * no token gets the vendor's throttling answer (VendorShapes.busy 429) with
+ * the seconds until the next token. Mutable: set or clear it at any time.
+ */
+export interface RateLimit {
+  perSecond?: number;
+  burst?: number;
+}
+
+/** An HTTPS vendor emulator: faults and the vendor's rate limit. */
+export interface RateLimitedHost extends FaultHost {
+  readonly limit: RateLimit;
+  readonly throttled: () => number;
+}
+
 /** What a fault-injecting server offers a test. */
 export interface FaultHost {
   /** Faults to serve, first match first; a test pushes, the server consumes. */
   readonly faults: Fault[];
+  /** The vendor's rate limit (HTTPS emulators); empty: none. */
+  readonly limit?: RateLimit;
+  /** Requests answered with the throttling answer because of `limit`, since the last reset. */
+  readonly throttled?: () => number;
   /** Requests received since the last reset (faulted ones included). */
   count(): number;
   /** Of those, the writes. */

@@ -12,7 +12,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DAY_MS, makeCert, makeRoot } from '../../src/http/testing/certs.ts';
 import { startHttpsServer, type TestServer } from '../../src/http/testing/servers.ts';
-import { serveFault, takeFault, type Fault, type FaultHost, type VendorShapes } from './faults.ts';
+import { serveFault, takeFault, type Fault, type FaultHost, type RateLimit, type VendorShapes } from './faults.ts';
 
 export interface RequestLogEntry {
   readonly method: string;
@@ -42,6 +42,8 @@ export interface HttpsEmulatorOptions {
 }
 
 export interface HttpsEmulatorBase extends FaultHost {
+  readonly limit: RateLimit;
+  readonly throttled: () => number;
   readonly port: number;
   /** https://127.0.0.1:<port> */
   readonly origin: string;
@@ -73,6 +75,24 @@ export async function startHttpsEmulator(o: HttpsEmulatorOptions): Promise<Https
   const log: RequestLogEntry[] = [];
   const faults: Fault[] = [];
   let writes = 0;
+  const limit: RateLimit = {};
+  let tokens: number | undefined;
+  let lastRefill = performance.now();
+  let throttled = 0;
+  /** undefined: admitted; else seconds until a token is there. */
+  const admit = (): number | undefined => {
+    const rate = limit.perSecond;
+    if (rate === undefined || rate <= 0) return undefined;
+    const burst = limit.burst ?? rate;
+    const at = performance.now();
+    tokens = Math.min(burst, (tokens ?? burst) + ((at - lastRefill) / 1000) * rate);
+    lastRefill = at;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((1 - tokens) / rate));
+  };
 
   const server: TestServer = await startHttpsServer(leaf.certPem, leaf.keyPem, (req, res, body) => {
     if (o.sendDate === false) res.sendDate = false;
@@ -83,6 +103,12 @@ export async function startHttpsEmulator(o: HttpsEmulatorOptions): Promise<Https
     const fault = takeFault(faults, write);
     if (fault !== undefined) {
       log.push(entry(serveFault(fault, res, o.shapes, write)));
+      return;
+    }
+    const wait = admit();
+    if (wait !== undefined) {
+      throttled++;
+      log.push(entry(serveFault({ kind: 'status', status: 429, retryAfter: wait }, res, o.shapes, write)));
       return;
     }
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
@@ -101,6 +127,8 @@ export async function startHttpsEmulator(o: HttpsEmulatorOptions): Promise<Https
     errors,
     log,
     faults,
+    limit,
+    throttled: () => throttled,
     count: (op) => (op === undefined ? [...requests.values()].reduce((a, b) => a + b, 0) : (requests.get(op) ?? 0)),
     writes: () => writes,
     failed: (kind) => {
@@ -111,6 +139,7 @@ export async function startHttpsEmulator(o: HttpsEmulatorOptions): Promise<Https
       errors.clear();
       faults.length = 0;
       writes = 0;
+      throttled = 0;
     },
     close: () => server.close(),
   };

@@ -45,7 +45,7 @@ import type { DnsRecord } from '../../src/core/record.ts';
 import type { DnsProvider } from '../../src/providers/types.ts';
 import { rfc2136Manifest } from '../../src/providers/rfc2136/manifest.ts';
 import { KEY_FULL, type BindBed } from '../harness/bind.ts';
-import type { FaultHost, VendorShapes } from './faults.ts';
+import type { RateLimitedHost, VendorShapes } from './faults.ts';
 import { startHttpsEmulator } from './https-emulator.ts';
 
 export interface HuaweiEmulatorKey {
@@ -64,7 +64,7 @@ export interface HuaweiEmulatorOptions {
   readonly windowSeconds?: number;
 }
 
-export interface HuaweiEmulator extends FaultHost {
+export interface HuaweiEmulator extends RateLimitedHost {
   /** https://127.0.0.1:<port> */
   readonly endpoint: string;
   readonly port: number;
@@ -353,6 +353,8 @@ export async function startHuaweiEmulator(o: HuaweiEmulatorOptions): Promise<Hua
     requests: base.requests,
     errors: base.errors,
     faults: base.faults,
+    limit: base.limit,
+    throttled: base.throttled,
     reportedServerTimes: serverTimes,
     count: base.count,
     writes: base.writes,

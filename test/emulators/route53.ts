@@ -41,7 +41,7 @@ import type { DnsRecord } from '../../src/core/record.ts';
 import type { DnsProvider } from '../../src/providers/types.ts';
 import { rfc2136Manifest } from '../../src/providers/rfc2136/manifest.ts';
 import { KEY_FULL, type BindBed } from '../harness/bind.ts';
-import type { FaultHost, VendorShapes } from './faults.ts';
+import type { RateLimitedHost, VendorShapes } from './faults.ts';
 import { startHttpsEmulator } from './https-emulator.ts';
 
 export interface Route53EmulatorKey {
@@ -60,7 +60,7 @@ export interface Route53EmulatorOptions {
   readonly pageSize?: number;
 }
 
-export interface Route53Emulator extends FaultHost {
+export interface Route53Emulator extends RateLimitedHost {
   /** https://127.0.0.1:<port> */
   readonly endpoint: string;
   readonly port: number;
@@ -242,7 +242,8 @@ export async function startRoute53Emulator(o: Route53EmulatorOptions): Promise<R
   const config = rfc2136Manifest.parse({ server: `${o.bed.primary.host}:${o.bed.primary.port}`, tsig: { name: tsigKey.name, algorithm: tsigKey.algorithm, secret: tsigKey.secret }, timeout: 5000 }, 'emulator');
   const bind: DnsProvider = rfc2136Manifest.create(config, { clock: new CorrectedClock({ system: systemClock }), dns: { resolvers: [], nameservers: new Map(), timeoutMs: 2000 } });
   const keys = new Map(o.keys.map((k) => [k.accessKeyId, k]));
-  const zones = [...o.bed.zones].map((z) => z.toLowerCase().replace(/\.?$/, '.')).sort();
+  // In Route 53's order (labels reversed), which ListHostedZonesByName pages through.
+  const zones = [...o.bed.zones].map((z) => z.toLowerCase().replace(/\.?$/, '.')).sort((a, b) => order({ name: a, type: '' }, { name: b, type: '' }));
   const zoneIds = new Map(zones.map((z, i) => [z, `Z0${String(i + 1).padStart(4, '0')}ZKEMULATOR${createHash('sha1').update(z).digest('hex').slice(0, 6).toUpperCase()}`]));
   const byId = new Map([...zoneIds].map(([z, id]) => [id, z]));
   const pageSize = Math.min(o.pageSize ?? 300, 300);
@@ -388,6 +389,8 @@ export async function startRoute53Emulator(o: Route53EmulatorOptions): Promise<R
     requests: base.requests,
     errors: base.errors,
     faults: base.faults,
+    limit: base.limit,
+    throttled: base.throttled,
     skewNows,
     count: base.count,
     writes: base.writes,

@@ -38,7 +38,7 @@ import type { DnsRecord } from '../../src/core/record.ts';
 import type { DnsProvider } from '../../src/providers/types.ts';
 import { rfc2136Manifest } from '../../src/providers/rfc2136/manifest.ts';
 import { KEY_FULL, type BindBed } from '../harness/bind.ts';
-import { htmlAnswer, type FaultHost, type VendorShapes } from './faults.ts';
+import { htmlAnswer, type RateLimitedHost, type VendorShapes } from './faults.ts';
 import { startHttpsEmulator } from './https-emulator.ts';
 
 export interface EmulatorKey {
@@ -57,7 +57,7 @@ export interface TencentEmulatorOptions {
   readonly windowSeconds?: number;
 }
 
-export interface TencentEmulator extends FaultHost {
+export interface TencentEmulator extends RateLimitedHost {
   /** https://127.0.0.1:<port> */
   readonly endpoint: string;
   readonly port: number;
@@ -73,8 +73,8 @@ export interface TencentEmulator extends FaultHost {
   close(): Promise<void>;
 }
 
-const ACTIONS = new Set(['DescribeDomainList', 'DescribeRecordList', 'CreateRecord', 'ModifyRecord', 'DeleteRecord']);
-const WRITES = new Set(['CreateRecord', 'ModifyRecord', 'DeleteRecord']);
+const ACTIONS = new Set(['DescribeDomainList', 'DescribeRecordList', 'CreateRecord', 'ModifyRecord', 'DeleteRecord', 'ModifyRecordBatch', 'DescribeBatchTask']);
+const WRITES = new Set(['CreateRecord', 'ModifyRecord', 'DeleteRecord', 'ModifyRecordBatch']);
 const AUTH_RE = /^TC3-HMAC-SHA256 Credential=([^/\s]+)\/(\d{4}-\d{2}-\d{2})\/([^/\s]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
 
 class ApiError extends Error {
@@ -146,6 +146,8 @@ export async function startTencentEmulator(o: TencentEmulatorOptions): Promise<T
   const ids = new Map<string, number>();
   const byId = new Map<number, { domain: string; rec: DnsRecord }>();
   let nextId = 1;
+  let nextJob = 1;
+  const jobs = new Map<number, { total: number; success: number; fail: number }>();
 
   const idOf = (domain: string, r: DnsRecord): number => {
     const k = `${domain}|${r.name}|${r.type}|${r.data}`;
@@ -246,6 +248,40 @@ export async function startTencentEmulator(o: TencentEmulatorOptions): Promise<T
       byId.set(id as number, { domain, rec: r });
       return { RecordId: id };
     },
+    // Batch jobs run to completion before the answer (the real API runs them asynchronously; DescribeBatchTask reports).
+    ModifyRecordBatch: async (p) => {
+      const list = p['RecordIdList'];
+      if (!Array.isArray(list) || list.length === 0 || list.length > 5000 || list.some((x) => typeof x !== 'number'))
+        throw new ApiError('InvalidParameter.RecordIdInvalid', 'RecordIdList must hold 1 to 5000 record IDs.');
+      if (p['Change'] !== 'value') throw new ApiError('InvalidParameter', 'The emulator implements Change=value only.');
+      const to = str(p, 'ChangeTo');
+      const byDomain = new Map<string, { id: number; old: DnsRecord }[]>();
+      let fail = 0;
+      for (const id of list as number[]) {
+        const old = byId.get(id);
+        if (old === undefined) fail++;
+        else byDomain.set(old.domain, [...(byDomain.get(old.domain) ?? []), { id, old: old.rec }]);
+      }
+      for (const [domain, items] of byDomain) {
+        const next = items.map(({ old }) => ({ ...old, data: to }));
+        await bind.deleteRecords(`${domain}.`, items.map((x) => x.old));
+        await bind.appendRecords(`${domain}.`, next);
+        items.forEach(({ id, old }, i) => {
+          const r = next[i] as DnsRecord;
+          ids.delete(`${domain}|${old.name}|${old.type}|${old.data}`);
+          ids.set(`${domain}|${r.name}|${r.type}|${r.data}`, id);
+          byId.set(id, { domain, rec: r });
+        });
+      }
+      const jobId = nextJob++;
+      jobs.set(jobId, { total: list.length, success: list.length - fail, fail });
+      return { JobId: jobId, DetailList: [...byDomain.keys()].map((d) => ({ Domain: d, RecordList: [], ErrMsg: null })) };
+    },
+    DescribeBatchTask: async (p) => {
+      const job = typeof p['JobId'] === 'number' ? jobs.get(p['JobId']) : undefined;
+      if (job === undefined) throw new ApiError('InvalidParameter.JobIdInvalid', 'The job ID is invalid.');
+      return { DetailList: [], TotalCount: job.total, SuccessCount: job.success, FailCount: job.fail, JobType: 'record_modify', CreatedAt: '2026-01-01 00:00:00' };
+    },
     DeleteRecord: async (p) => {
       const domain = zoneOf(p);
       const id = p['RecordId'];
@@ -310,6 +346,8 @@ export async function startTencentEmulator(o: TencentEmulatorOptions): Promise<T
     requests: base.requests,
     errors: base.errors,
     faults: base.faults,
+    limit: base.limit,
+    throttled: base.throttled,
     count: base.count,
     writes: base.writes,
     reset: base.reset,

@@ -17,6 +17,7 @@
  * e.g. a gateway's HTML page), with a short excerpt of the body.
  */
 import type { TrustedClock } from '../../clock/clock.ts';
+import { AppError } from '../../core/errors.ts';
 import { sendSigned } from '../../http/signed.ts';
 import type { HttpClient, HttpResponse } from '../../http/types.ts';
 import { signTc3 } from '../../signing/tc3.ts';
@@ -226,6 +227,42 @@ export class DnspodClient {
 
   async modifyRecord(domain: string, recordId: number, r: DnspodRecordInput, signal?: AbortSignal): Promise<void> {
     await this.call('ModifyRecord', { Domain: domain, RecordId: recordId, ...recordParams(r) }, signal);
+  }
+
+  /**
+   * ModifyRecordBatch (Change "value", at most MAX_BATCH records): starts an
+   * asynchronous job setting every record's value to `value`; resolves to
+   * its JobId. DescribeBatchTask tells when it is done.
+   */
+  async modifyRecordValues(recordIds: readonly number[], value: string, signal?: AbortSignal): Promise<number> {
+    const res = await this.call('ModifyRecordBatch', { RecordIdList: [...recordIds], Change: 'value', ChangeTo: value }, signal);
+    const job = num(res['JobId']);
+    if (!Number.isFinite(job)) throw new AppError('PROVIDER_RESPONSE_INVALID', { evidence: { action: 'ModifyRecordBatch', reason: 'no JobId in the answer' } });
+    return job;
+  }
+
+  /** DescribeBatchTask: how many records of the job are done, and how many failed. */
+  async batchTask(jobId: number, signal?: AbortSignal): Promise<{ total: number; success: number; fail: number }> {
+    const res = await this.call('DescribeBatchTask', { JobId: jobId }, signal);
+    return { total: num(res['TotalCount']), success: num(res['SuccessCount']), fail: num(res['FailCount']) };
+  }
+
+  /**
+   * Wait for a batch job: DescribeBatchTask at once, then every 200 ms × 1.5
+   * up to 2 s, for at most `timeoutMs`. PROVIDER_REJECTED when records
+   * failed; HTTP_TIMEOUT-like PROVIDER_REJECTED (reason "still running")
+   * when the job outlives the limit.
+   */
+  async awaitBatch(jobId: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const clock = this.#o.clock;
+    const start = clock.monotonicMs();
+    for (let wait = 200; ; wait = Math.min(2000, wait * 1.5)) {
+      const t = await this.batchTask(jobId, signal);
+      if (t.fail > 0) throw new AppError('PROVIDER_REJECTED', { evidence: { action: 'ModifyRecordBatch', jobId, failed: t.fail, total: t.total } });
+      if (Number.isFinite(t.total) && t.success >= t.total) return;
+      if (clock.monotonicMs() - start > timeoutMs) throw new AppError('PROVIDER_REJECTED', { evidence: { action: 'ModifyRecordBatch', jobId, reason: 'still running', done: t.success, total: t.total }, retryable: true });
+      await clock.sleep(wait, signal);
+    }
   }
 
   async deleteRecord(domain: string, recordId: number, signal?: AbortSignal, tolerate: readonly string[] = []): Promise<void> {

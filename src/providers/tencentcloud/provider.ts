@@ -9,6 +9,11 @@
  * (`InvalidParameter.DomainRecordExist`), deleting one that is gone neither.
  * Set rewrites existing records in place (ModifyRecord) before creating or
  * deleting, so a name is never empty in between when values only change.
+ * A set of many names (more than 3: a DDNS pass) lists the zone once, and
+ * A/AAAA/CNAME records whose value alone changes to one common value go in
+ * one ModifyRecordBatch job (awaited with DescribeBatchTask) instead of one
+ * ModifyRecord each: the API allows 20 calls a second, so 1 000 records
+ * take one call instead of 50 seconds.
  */
 import type { DnsRecord } from '../../core/record.ts';
 import { AppError } from '../../core/errors.ts';
@@ -18,6 +23,12 @@ import type { DnspodClient, DnspodRecord, DnspodRecordInput } from './client.ts'
 import { RECORD_EXISTS_CODE } from './errors.ts';
 
 export const DEFAULT_TTL = 600;
+
+/** ModifyRecordBatch takes at most 5 000 records (API doc 1427/56156). */
+const MAX_BATCH = 5000;
+const BATCH_TIMEOUT_MS = 60_000;
+/** Types whose value alone a batch may change (no MX priority). */
+const BATCHABLE = new Set(['A', 'AAAA', 'CNAME']);
 
 export interface TencentProviderOptions {
   readonly client: DnspodClient;
@@ -93,9 +104,12 @@ export class TencentProvider implements DnsProvider {
       const key = `${input.subDomain}|${input.type}`;
       groups.set(key, [...(groups.get(key) ?? []), input]);
     }
+    // Many names at once (a DDNS pass): one listing of the zone instead of one per name.
+    const whole = groups.size > 3 ? await this.#client.listRecords(domain, {}, call.signal) : undefined;
+    const batch = new Map<string, number[]>();
     for (const wanted of groups.values()) {
       const first = wanted[0] as DnspodRecordInput;
-      const existing = await this.#client.listRecords(domain, { subDomain: first.subDomain, type: first.type }, call.signal);
+      const existing = whole ?? (await this.#client.listRecords(domain, { subDomain: first.subDomain, type: first.type }, call.signal));
       const spare = existing.filter((e) => e.name.toLowerCase() === first.subDomain.toLowerCase() && e.type === first.type);
       const todo: DnspodRecordInput[] = [];
       for (const w of wanted) {
@@ -107,10 +121,22 @@ export class TencentProvider implements DnsProvider {
       for (const w of todo) {
         const reuse = spare.shift();
         const input = { ...w, ttl: w.ttl ?? DEFAULT_TTL };
+        // A value change alone of one record among many: left for one ModifyRecordBatch below.
+        if (reuse !== undefined && whole !== undefined && w.mx === undefined && (w.ttl === undefined || w.ttl === reuse.ttl) && reuse.type === w.type && BATCHABLE.has(w.type)) {
+          batch.set(w.value, [...(batch.get(w.value) ?? []), reuse.recordId]);
+          continue;
+        }
         if (reuse !== undefined) await this.#client.modifyRecord(domain, reuse.recordId, input, call.signal);
         else await this.#client.createRecord(domain, input, call.signal, [RECORD_EXISTS_CODE]);
       }
       for (const e of spare) await this.#client.deleteRecord(domain, e.recordId, call.signal);
+    }
+    // Many records set to one value (a DDNS pass): one batch job per value instead of one call per record.
+    for (const [value, ids] of batch) {
+      for (let i = 0; i < ids.length; i += MAX_BATCH) {
+        const job = await this.#client.modifyRecordValues(ids.slice(i, i + MAX_BATCH), value, call.signal);
+        await this.#client.awaitBatch(job, BATCH_TIMEOUT_MS, call.signal);
+      }
     }
     return [...records];
   }

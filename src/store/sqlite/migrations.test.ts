@@ -121,6 +121,51 @@ const SEEDS: Record<number, Seed> = {
       assert.deepEqual(await store.listEvents(), [{ id: 7, at: T0 + 6, kind: 'ip-changed', subject: 'ipv6', data: { to: '2001:db8::1', sources: ['a', 'b'] } }]);
     },
   },
+  3: {
+    write: (db) => {
+      db.exec(`
+        INSERT INTO accounts VALUES ('acct-3', 'https://acme.example.test/directory', '[]', '[]',
+          'https://acme.example.test/acct/3', 'zk1.0a1b2c3d.AAAAAAAAAAAAAAAA.c2VhbGVk', NULL, ${T0});
+        INSERT INTO jobs VALUES ('ddns', ${T0 + 300_000}, ${T0}, ${T0 - 300_000}, 2,
+          '{"code":"PROVIDER_UNREACHABLE","evidence":{"provider":"lab"},"retryable":true,"retryAfterMs":500}');
+        INSERT INTO jobs VALUES ('renewal', ${T0 + 3_600_000}, NULL, NULL, 0, NULL);
+        INSERT INTO settings VALUES ('ddns.interval', '"10m"', 0, ${T0});
+        INSERT INTO settings VALUES ('providers.home.secretKey', 'zk1.0a1b2c3d.AAAAAAAAAAAAAAAA.c2VhbGVk', 1, ${T0 + 1});
+        INSERT INTO users VALUES ('admin', 'scrypt$16384$8$1$c2FsdA$aGFzaA', ${T0}, ${T0 + 2});
+        INSERT INTO sessions VALUES ('${'ab'.repeat(32)}', 'admin', 'csrf-hash', ${T0}, ${T0 + 86_400_000}, ${T0 + 3});
+        INSERT INTO api_tokens VALUES ('t1', 'backup', '${'cd'.repeat(32)}', ${T0}, ${T0 + 4}, NULL);
+      `);
+    },
+    check: async (store) => {
+      assert.equal((await store.findAccount('https://acme.example.test/directory', []))?.keyPem, 'zk1.0a1b2c3d.AAAAAAAAAAAAAAAA.c2VhbGVk');
+      assert.deepEqual(await store.listJobStates(), [
+        {
+          name: 'ddns',
+          nextRunAt: T0 + 300_000,
+          lastRunAt: T0,
+          lastSuccessAt: T0 - 300_000,
+          failures: 2,
+          lastError: { code: 'PROVIDER_UNREACHABLE', evidence: { provider: 'lab' }, retryable: true, retryAfterMs: 500 },
+        },
+        { name: 'renewal', nextRunAt: T0 + 3_600_000, failures: 0 },
+      ]);
+      assert.deepEqual(await store.listSettings(), [
+        { path: 'ddns.interval', value: '"10m"', secret: false, updatedAt: T0 },
+        { path: 'providers.home.secretKey', value: 'zk1.0a1b2c3d.AAAAAAAAAAAAAAAA.c2VhbGVk', secret: true, updatedAt: T0 + 1 },
+      ]);
+      assert.deepEqual(await store.getUser('admin'), { username: 'admin', passwordHash: 'scrypt$16384$8$1$c2FsdA$aGFzaA', createdAt: T0, updatedAt: T0 + 2 });
+      assert.equal(await store.countUsers(), 1);
+      assert.deepEqual(await store.getSession('ab'.repeat(32)), {
+        id: 'ab'.repeat(32),
+        username: 'admin',
+        csrfHash: 'csrf-hash',
+        createdAt: T0,
+        expiresAt: T0 + 86_400_000,
+        lastSeenAt: T0 + 3,
+      });
+      assert.deepEqual(await store.listApiTokens(), [{ id: 't1', name: 'backup', tokenHash: 'cd'.repeat(32), createdAt: T0, lastUsedAt: T0 + 4 }]);
+    },
+  },
 };
 
 /** A database file at schema `version` (0: an empty file) holding that version's seed. */
@@ -216,13 +261,42 @@ describe('SQLite migrations', () => {
     });
   });
 
+  test('a version 2 database gains empty, usable job, settings, user, session and token tables; its data stays as it was', async () => {
+    const path = databaseAt(2);
+    const session = { id: 'ef'.repeat(32), username: 'admin', csrfHash: 'c', createdAt: T0, expiresAt: T0 + 1, lastSeenAt: T0 };
+    await withOpened(path, async (store) => {
+      assert.deepEqual(await store.listJobStates(), []);
+      assert.deepEqual(await store.listSettings(), []);
+      assert.equal(await store.countUsers(), 0);
+      assert.deepEqual(await store.listApiTokens(), []);
+      assert.equal(await store.resealSecrets((v) => v), 0);
+
+      const job = { name: 'ddns', nextRunAt: T0, failures: 0 };
+      assert.deepEqual(await store.saveJobState(job), job);
+      const setting = { path: 'ddns.interval', value: '"5m"', secret: false, updatedAt: T0 };
+      assert.deepEqual(await store.saveSetting(setting), setting);
+      await store.saveUser({ username: 'admin', passwordHash: 'h', createdAt: T0, updatedAt: T0 });
+      assert.deepEqual(await store.saveSession(session), session);
+      await store.saveApiToken({ id: 't', name: 'n', tokenHash: '01'.repeat(32), createdAt: T0 });
+      await SEEDS[2]?.check(store);
+    });
+    await withOpened(path, async (store) => {
+      assert.equal((await store.getJobState('ddns'))?.nextRunAt, T0);
+      assert.equal((await store.getSetting('ddns.interval'))?.value, '"5m"');
+      assert.equal(await store.countUsers(), 1);
+      assert.deepEqual(await store.getSession(session.id), session);
+      assert.equal((await store.getApiTokenByHash('01'.repeat(32)))?.id, 't');
+      await SEEDS[2]?.check(store);
+    });
+  });
+
   test('a database migrated from any earlier version has exactly the schema of a new one', async () => {
     const schemaOf = (path: string): Record<string, unknown>[] => rawQuery(path, 'SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name');
     const fresh = freshPath();
     await withOpened(fresh, async () => {});
     const expected = schemaOf(fresh);
     assert.ok(
-      expected.some((r) => r['name'] === 'events'),
+      expected.some((r) => r['name'] === 'api_tokens'),
       'the comparison sees the latest tables',
     );
     for (let version = 0; version < LATEST_SCHEMA_VERSION; version++) {

@@ -130,6 +130,56 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_by_kind ON events (kind, id);
     `,
   },
+  {
+    version: 3,
+    description: 'scheduler job states, stored settings, admin users, sessions, API tokens',
+    sql: `
+      CREATE TABLE jobs (
+        name            TEXT PRIMARY KEY,
+        next_run_at     INTEGER NOT NULL,
+        last_run_at     INTEGER,
+        last_success_at INTEGER,
+        failures        INTEGER NOT NULL,
+        last_error      TEXT             -- JSON diagnosis
+      ) STRICT;
+
+      CREATE TABLE settings (
+        path       TEXT PRIMARY KEY,     -- dotted config path
+        value      TEXT NOT NULL,        -- JSON text; sealed (zk1.…) when secret
+        secret     INTEGER NOT NULL CHECK (secret IN (0, 1)),
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE users (
+        username      TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL
+      ) STRICT;
+
+      -- The session token and the CSRF token are never stored, only their hashes.
+      CREATE TABLE sessions (
+        id           TEXT PRIMARY KEY,   -- SHA-256 hex of the session token
+        username     TEXT NOT NULL,
+        csrf_hash    TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        expires_at   INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX sessions_by_user ON sessions (username);
+      CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+      CREATE TABLE api_tokens (
+        id           TEXT PRIMARY KEY,
+        name         TEXT NOT NULL,
+        token_hash   TEXT NOT NULL UNIQUE, -- SHA-256 hex of the whole token
+        created_at   INTEGER NOT NULL,
+        last_used_at INTEGER,
+        expires_at   INTEGER
+      ) STRICT;
+      CREATE INDEX api_tokens_by_age ON api_tokens (created_at, id);
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

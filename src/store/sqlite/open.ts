@@ -44,11 +44,14 @@ export interface OpenSqliteOptions {
  * - `foreign_keys=ON`: enforce references in later schema versions.
  * - `busy_timeout`: wait up to 5 s for another process's write lock instead
  *   of failing at once.
+ * - `secure_delete=ON`: deleted and overwritten content is zeroed, so a
+ *   plaintext secret sealed in place, a value resealed by a key rotation or
+ *   a deleted session does not linger in free pages of the file.
  */
 export function applyPragmas(db: DatabaseSync, database: string): void {
   const mode = db.prepare('PRAGMA journal_mode = WAL').get()?.['journal_mode'];
   if (mode !== 'wal') throw new AppError('STORE_OPEN_FAILED', { evidence: { database, error: `journal_mode stayed ${String(mode)}; WAL was refused` } });
-  db.exec(`PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};`);
+  db.exec(`PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};`);
 }
 
 /** Create the parent directory (0700) and an empty file (0600) when missing; never touch existing ones. */

@@ -13,15 +13,20 @@ import type {
   AccountRecord,
   AddressFamily,
   AddressState,
+  ApiTokenRecord,
   CertificateRecord,
   DdnsRecordState,
   DdnsRecordType,
   EventRecord,
+  JobState,
   JournalEntry,
   JournalRecordType,
   NewEvent,
   OrderRecord,
   OrderStatus,
+  SessionRecord,
+  StoredSetting,
+  UserRecord,
 } from '../store.ts';
 
 export type Row = Record<string, SQLOutputValue>;
@@ -67,6 +72,12 @@ class RowReader {
   evidence(column: string): Evidence {
     const v = this.#json(column);
     return isEvidence(v) ? v : this.#bad(column);
+  }
+
+  /** An INTEGER column holding 0 or 1. */
+  bool(column: string): boolean {
+    const v = this.#row[column];
+    return v === 0 || v === 1 ? v === 1 : this.#bad(column);
   }
 
   oneOf<T extends string>(column: string, allowed: readonly T[]): T {
@@ -287,4 +298,83 @@ export function decodeEvent(row: Row, database: string): EventRecord {
 
 export function encodeEvent(e: NewEvent): Params {
   return { at: e.at, kind: e.kind, subject: e.subject, data: JSON.stringify(e.data) };
+}
+
+export function decodeJobState(row: Row, database: string): JobState {
+  const r = new RowReader(row, 'jobs', database);
+  const job = { name: r.text('name'), nextRunAt: r.int('next_run_at'), failures: r.int('failures') };
+  return withOptional<JobState>(job, {
+    lastRunAt: r.optionalInt('last_run_at'),
+    lastSuccessAt: r.optionalInt('last_success_at'),
+    lastError: r.optionalDiagnosis('last_error'),
+  });
+}
+
+export function encodeJobState(j: JobState): Params {
+  return {
+    name: j.name,
+    next_run_at: j.nextRunAt,
+    last_run_at: orNull(j.lastRunAt),
+    last_success_at: orNull(j.lastSuccessAt),
+    failures: j.failures,
+    last_error: jsonOrNull(j.lastError),
+  };
+}
+
+export function decodeSetting(row: Row, database: string): StoredSetting {
+  const r = new RowReader(row, 'settings', database);
+  return { path: r.text('path'), value: r.text('value'), secret: r.bool('secret'), updatedAt: r.int('updated_at') };
+}
+
+export function encodeSetting(st: StoredSetting): Params {
+  return { path: st.path, value: st.value, secret: st.secret ? 1 : 0, updated_at: st.updatedAt };
+}
+
+export function decodeUser(row: Row, database: string): UserRecord {
+  const r = new RowReader(row, 'users', database);
+  return { username: r.text('username'), passwordHash: r.text('password_hash'), createdAt: r.int('created_at'), updatedAt: r.int('updated_at') };
+}
+
+export function encodeUser(u: UserRecord): Params {
+  return { username: u.username, password_hash: u.passwordHash, created_at: u.createdAt, updated_at: u.updatedAt };
+}
+
+export function decodeSession(row: Row, database: string): SessionRecord {
+  const r = new RowReader(row, 'sessions', database);
+  return {
+    id: r.text('id'),
+    username: r.text('username'),
+    csrfHash: r.text('csrf_hash'),
+    createdAt: r.int('created_at'),
+    expiresAt: r.int('expires_at'),
+    lastSeenAt: r.int('last_seen_at'),
+  };
+}
+
+export function encodeSession(se: SessionRecord): Params {
+  return {
+    id: se.id,
+    username: se.username,
+    csrf_hash: se.csrfHash,
+    created_at: se.createdAt,
+    expires_at: se.expiresAt,
+    last_seen_at: se.lastSeenAt,
+  };
+}
+
+export function decodeApiToken(row: Row, database: string): ApiTokenRecord {
+  const r = new RowReader(row, 'api_tokens', database);
+  const token = { id: r.text('id'), name: r.text('name'), tokenHash: r.text('token_hash'), createdAt: r.int('created_at') };
+  return withOptional<ApiTokenRecord>(token, { lastUsedAt: r.optionalInt('last_used_at'), expiresAt: r.optionalInt('expires_at') });
+}
+
+export function encodeApiToken(t: ApiTokenRecord): Params {
+  return {
+    id: t.id,
+    name: t.name,
+    token_hash: t.tokenHash,
+    created_at: t.createdAt,
+    last_used_at: orNull(t.lastUsedAt),
+    expires_at: orNull(t.expiresAt),
+  };
 }

@@ -71,14 +71,15 @@ describe('SQLite store', () => {
     }
   });
 
-  test('the file is in WAL mode and connections are FULL-synchronous with foreign keys and a busy timeout', async () => {
+  test('the file is in WAL mode and connections are FULL-synchronous with foreign keys, secure delete and a busy timeout', async () => {
     const path = freshPath();
     await (await openSqliteStore(path)).close();
     const db = new DatabaseSync(path);
     try {
       assert.equal(db.prepare('PRAGMA journal_mode').get()?.['journal_mode'], 'wal');
-      db.exec('PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; PRAGMA busy_timeout = 0');
+      db.exec('PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; PRAGMA secure_delete = OFF; PRAGMA busy_timeout = 0');
       applyPragmas(db, path);
+      assert.equal(db.prepare('PRAGMA secure_delete').get()?.['secure_delete'], 1);
       assert.equal(db.prepare('PRAGMA synchronous').get()?.['synchronous'], 2);
       assert.equal(db.prepare('PRAGMA foreign_keys').get()?.['foreign_keys'], 1);
       assert.equal(db.prepare('PRAGMA busy_timeout').get()?.['timeout'], 5000);

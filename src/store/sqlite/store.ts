@@ -9,98 +9,79 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { AppError } from '../../core/errors.ts';
-import { checkAccount, checkAddress, checkCertificate, checkDdnsRecord, checkEvent, checkJournalEntry, checkOrder, checkPruneBefore, contactKey, resolveEventQuery } from '../records.ts';
+import {
+  checkAccount,
+  checkAddress,
+  checkApiToken,
+  checkCertificate,
+  checkDdnsRecord,
+  checkEvent,
+  checkJobState,
+  checkJournalEntry,
+  checkOrder,
+  checkPruneBefore,
+  checkPruneNow,
+  checkResealed,
+  checkSession,
+  checkSetting,
+  checkUser,
+  contactKey,
+  duplicateTokenHash,
+  resolveEventQuery,
+} from '../records.ts';
 import type {
   AccountRecord,
   AddressFamily,
   AddressState,
+  ApiTokenRecord,
   CertificateRecord,
   DdnsRecordState,
   DdnsRecordType,
   EventQuery,
   EventRecord,
+  JobState,
   JournalEntry,
   NewAccount,
   NewEvent,
   NewJournalEntry,
   OrderRecord,
+  SecretLocation,
+  SessionRecord,
   Store,
+  StoredSetting,
+  UserRecord,
 } from '../store.ts';
 import { readSchemaVersion } from './migrations.ts';
 import {
   decodeAccount,
   decodeAddress,
+  decodeApiToken,
   decodeCertificate,
   decodeDdnsRecord,
   decodeEvent,
+  decodeJobState,
   decodeJournalEntry,
   decodeOrder,
+  decodeSession,
+  decodeSetting,
+  decodeUser,
   encodeAccount,
   encodeAddress,
+  encodeApiToken,
   encodeCertificate,
   encodeDdnsRecord,
   encodeEvent,
+  encodeJobState,
   encodeJournalEntry,
   encodeOrder,
+  encodeSession,
+  encodeSetting,
+  encodeUser,
   type Row,
 } from './rows.ts';
 import { storeError } from './sqlite-errors.ts';
+import { SQL, type StatementName } from './statements.ts';
 import { writeTransaction } from './transaction.ts';
-
-const SQL = {
-  findAccount: 'SELECT * FROM accounts WHERE directory_url = :directory_url AND contact_key = :contact_key',
-  saveAccount: `INSERT INTO accounts (id, directory_url, contact_key, contact, account_url, key_pem, eab_kid, created_at)
-    VALUES (:id, :directory_url, :contact_key, :contact, :account_url, :key_pem, :eab_kid, :created_at)
-    ON CONFLICT (directory_url, contact_key) DO UPDATE SET
-      contact = excluded.contact, account_url = excluded.account_url, key_pem = excluded.key_pem, eab_kid = excluded.eab_kid
-    RETURNING *`,
-  getCertificate: 'SELECT * FROM certificates WHERE name = ?',
-  listCertificates: 'SELECT * FROM certificates ORDER BY name',
-  saveCertificate: `INSERT INTO certificates (name, domains, provider, ca, key_type, not_before, not_after, serial, cert_id,
-      ari_window_start, ari_window_end, ari_retry_after, next_renewal_at, replaces_cert_id, last_renewed_at, last_error, created_at, updated_at)
-    VALUES (:name, :domains, :provider, :ca, :key_type, :not_before, :not_after, :serial, :cert_id,
-      :ari_window_start, :ari_window_end, :ari_retry_after, :next_renewal_at, :replaces_cert_id, :last_renewed_at, :last_error, :created_at, :updated_at)
-    ON CONFLICT (name) DO UPDATE SET
-      domains = excluded.domains, provider = excluded.provider, ca = excluded.ca, key_type = excluded.key_type,
-      not_before = excluded.not_before, not_after = excluded.not_after, serial = excluded.serial, cert_id = excluded.cert_id,
-      ari_window_start = excluded.ari_window_start, ari_window_end = excluded.ari_window_end, ari_retry_after = excluded.ari_retry_after,
-      next_renewal_at = excluded.next_renewal_at, replaces_cert_id = excluded.replaces_cert_id,
-      last_renewed_at = excluded.last_renewed_at, last_error = excluded.last_error, updated_at = excluded.updated_at
-    RETURNING *`,
-  deleteOrdersOf: 'DELETE FROM orders WHERE certificate_name = ?',
-  deleteCertificate: 'DELETE FROM certificates WHERE name = ?',
-  saveOrder: `INSERT INTO orders (order_url, certificate_name, status, created_at, updated_at, finalized_at, error)
-    VALUES (:order_url, :certificate_name, :status, :created_at, :updated_at, :finalized_at, :error)
-    ON CONFLICT (order_url) DO UPDATE SET
-      certificate_name = excluded.certificate_name, status = excluded.status, updated_at = excluded.updated_at,
-      finalized_at = excluded.finalized_at, error = excluded.error
-    RETURNING *`,
-  listOrders: 'SELECT * FROM orders WHERE certificate_name = ? ORDER BY created_at, order_url',
-  addJournalEntry: `INSERT INTO challenge_journal (id, provider, zone, name, type, value, fqdn, certificate_name, created_at)
-    VALUES (:id, :provider, :zone, :name, :type, :value, :fqdn, :certificate_name, :created_at)
-    RETURNING *`,
-  removeJournalEntry: 'DELETE FROM challenge_journal WHERE id = ?',
-  listJournal: 'SELECT * FROM challenge_journal ORDER BY created_at, id',
-  getDdnsRecord: 'SELECT * FROM ddns_records WHERE provider = ? AND fqdn = ? AND type = ?',
-  listDdnsRecords: 'SELECT * FROM ddns_records ORDER BY provider, fqdn, type',
-  saveDdnsRecord: `INSERT INTO ddns_records (provider, fqdn, type, zone, held_values, desired, confirmed_at, updated_at, passes_since_read, last_error, created_at)
-    VALUES (:provider, :fqdn, :type, :zone, :held_values, :desired, :confirmed_at, :updated_at, :passes_since_read, :last_error, :created_at)
-    ON CONFLICT (provider, fqdn, type) DO UPDATE SET
-      zone = excluded.zone, held_values = excluded.held_values, desired = excluded.desired, confirmed_at = excluded.confirmed_at,
-      updated_at = excluded.updated_at, passes_since_read = excluded.passes_since_read, last_error = excluded.last_error
-    RETURNING *`,
-  deleteDdnsRecord: 'DELETE FROM ddns_records WHERE provider = ? AND fqdn = ? AND type = ?',
-  getAddress: 'SELECT * FROM addresses WHERE family = ?',
-  saveAddress: `INSERT INTO addresses (family, address, detected_at, changed_at) VALUES (:family, :address, :detected_at, :changed_at)
-    ON CONFLICT (family) DO UPDATE SET address = excluded.address, detected_at = excluded.detected_at, changed_at = excluded.changed_at
-    RETURNING *`,
-  addEvent: 'INSERT INTO events (at, kind, subject, data) VALUES (:at, :kind, :subject, :data) RETURNING *',
-  listEvents: 'SELECT * FROM events WHERE id > :after_id ORDER BY id LIMIT :limit',
-  listEventsOfKinds: 'SELECT * FROM events WHERE id > :after_id AND kind IN (SELECT value FROM json_each(:kinds)) ORDER BY id LIMIT :limit',
-  pruneEvents: 'DELETE FROM events WHERE at < ?',
-} as const;
-
-type StatementName = keyof typeof SQL;
 
 export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
@@ -270,6 +251,120 @@ export class SqliteStore implements Store {
     });
   }
 
+  getJobState(name: string): Promise<JobState | undefined> {
+    return this.#call('getJobState', () => this.#optional(this.#statement('getJobState').get(name), decodeJobState));
+  }
+
+  saveJobState(j: JobState): Promise<JobState> {
+    return this.#write('saveJobState', () => {
+      checkJobState(j);
+      return decodeJobState(this.#returned(this.#statement('saveJobState').get(encodeJobState(j))), this.#database);
+    });
+  }
+
+  listJobStates(): Promise<readonly JobState[]> {
+    return this.#call('listJobStates', () => this.#statement('listJobStates').all().map((row) => decodeJobState(row, this.#database)));
+  }
+
+  getSetting(path: string): Promise<StoredSetting | undefined> {
+    return this.#call('getSetting', () => this.#optional(this.#statement('getSetting').get(path), decodeSetting));
+  }
+
+  listSettings(): Promise<readonly StoredSetting[]> {
+    return this.#call('listSettings', () => this.#statement('listSettings').all().map((row) => decodeSetting(row, this.#database)));
+  }
+
+  saveSetting(st: StoredSetting): Promise<StoredSetting> {
+    return this.#write('saveSetting', () => {
+      checkSetting(st);
+      return decodeSetting(this.#returned(this.#statement('saveSetting').get(encodeSetting(st))), this.#database);
+    });
+  }
+
+  deleteSetting(path: string): Promise<boolean> {
+    return this.#write('deleteSetting', () => Number(this.#statement('deleteSetting').run(path).changes) > 0);
+  }
+
+  getUser(username: string): Promise<UserRecord | undefined> {
+    return this.#call('getUser', () => this.#optional(this.#statement('getUser').get(username), decodeUser));
+  }
+
+  saveUser(u: UserRecord): Promise<UserRecord> {
+    return this.#write('saveUser', () => {
+      checkUser(u);
+      return decodeUser(this.#returned(this.#statement('saveUser').get(encodeUser(u))), this.#database);
+    });
+  }
+
+  countUsers(): Promise<number> {
+    return this.#call('countUsers', () => Number(this.#statement('countUsers').get()?.['n'] ?? 0));
+  }
+
+  getSession(id: string): Promise<SessionRecord | undefined> {
+    return this.#call('getSession', () => this.#optional(this.#statement('getSession').get(id), decodeSession));
+  }
+
+  saveSession(se: SessionRecord): Promise<SessionRecord> {
+    return this.#write('saveSession', () => {
+      checkSession(se);
+      return decodeSession(this.#returned(this.#statement('saveSession').get(encodeSession(se))), this.#database);
+    });
+  }
+
+  deleteSession(id: string): Promise<boolean> {
+    return this.#write('deleteSession', () => Number(this.#statement('deleteSession').run(id).changes) > 0);
+  }
+
+  deleteSessionsOf(username: string): Promise<number> {
+    return this.#write('deleteSessionsOf', () => Number(this.#statement('deleteSessionsOf').run(username).changes));
+  }
+
+  pruneSessions(now: number): Promise<number> {
+    return this.#write('pruneSessions', () => {
+      checkPruneNow(now);
+      return Number(this.#statement('pruneSessions').run(now).changes);
+    });
+  }
+
+  getApiTokenByHash(hash: string): Promise<ApiTokenRecord | undefined> {
+    return this.#call('getApiTokenByHash', () => this.#optional(this.#statement('getApiTokenByHash').get(hash), decodeApiToken));
+  }
+
+  listApiTokens(): Promise<readonly ApiTokenRecord[]> {
+    return this.#call('listApiTokens', () => this.#statement('listApiTokens').all().map((row) => decodeApiToken(row, this.#database)));
+  }
+
+  saveApiToken(t: ApiTokenRecord): Promise<ApiTokenRecord> {
+    return this.#write('saveApiToken', () => {
+      checkApiToken(t);
+      if (this.#statement('otherTokenWithHash').get(t.tokenHash, t.id) !== undefined) duplicateTokenHash();
+      return decodeApiToken(this.#returned(this.#statement('saveApiToken').get(encodeApiToken(t))), this.#database);
+    });
+  }
+
+  deleteApiToken(id: string): Promise<boolean> {
+    return this.#write('deleteApiToken', () => Number(this.#statement('deleteApiToken').run(id).changes) > 0);
+  }
+
+  resealSecrets(reseal: (value: string, where: SecretLocation) => string): Promise<number> {
+    return this.#write('resealSecrets', () => {
+      let changed = 0;
+      for (const row of this.#statement('listAccounts').all()) {
+        const { id, keyPem } = decodeAccount(row, this.#database);
+        const next = reseal(keyPem, { kind: 'account-key', accountId: id });
+        checkResealed(next, 'account-key');
+        if (next !== keyPem) changed += Number(this.#statement('setAccountKey').run(next, id).changes);
+      }
+      for (const row of this.#statement('listSecretSettings').all()) {
+        const { path, value } = decodeSetting(row, this.#database);
+        const next = reseal(value, { kind: 'setting', path });
+        checkResealed(next, 'setting');
+        if (next !== value) changed += Number(this.#statement('setSettingValue').run(next, path).changes);
+      }
+      return changed;
+    });
+  }
+
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
@@ -280,6 +375,11 @@ export class SqliteStore implements Store {
     } catch (e) {
       return Promise.reject(storeError(e, this.#database, 'close'));
     }
+  }
+
+  /** Decode a row that may be missing. */
+  #optional<T>(row: Row | undefined, decode: (row: Row, database: string) => T): T | undefined {
+    return row === undefined ? undefined : decode(row, this.#database);
   }
 
   /** The row of an `INSERT … RETURNING *`, which always returns one. */

@@ -1,0 +1,240 @@
+/**
+ * Certificates as the CLI and the daemon both run them: turn a configured
+ * entry (or command-line flags, as `CertOverrides`) into an issuance, renew
+ * what is due, clean what an interrupted run left. Progress is reported as
+ * lines through `log`; results and failures are data.
+ *
+ * Renewal contract (`renewCertificates`): for each name, the stored record
+ * and its config entry decide; a configured certificate never issued is
+ * issued; otherwise the renewal plan is refreshed (ARI when the CA has it),
+ * and only a due certificate (or `force`) is reissued, with `replaces` when
+ * the CA supports ARI. A failure is kept on the record (`lastError`) and
+ * does not stop the other names.
+ */
+import { AppError, toAppError } from '../core/errors.ts';
+import { CA_PRESETS, resolveCa, type CaConfig, type CaSpec } from '../acme/cas.ts';
+import { AcmeClient } from '../acme/client.ts';
+import { sweepJournal } from '../acme/dns01.ts';
+import { issueCertificate, type IssueProgress, type IssueResult } from '../acme/issue.ts';
+import { generateAccountKey, importAccountKey } from '../acme/jws.ts';
+import { parseKeyType, type KeyType } from '../acme/keys.ts';
+import { decide, refreshRenewalPlan } from '../acme/renew.ts';
+import type { CertificateEntry } from '../config/certificates.ts';
+import { runDeploy } from '../deployers/run.ts';
+import type { Runtime } from '../cli/runtime.ts';
+import type { CertificateRecord } from '../store/store.ts';
+
+const PROPAGATION_TIMEOUT_MS = 120_000;
+const VALIDATION_TIMEOUT_MS = 120_000;
+
+/** What the command line may override (the daemon passes none). */
+export interface CertOverrides {
+  readonly ca?: string;
+  readonly caTrust?: string;
+  readonly provider?: string;
+  readonly key?: string;
+  readonly email?: string;
+  readonly reuseKey?: boolean;
+}
+
+export interface Target {
+  readonly name: string;
+  readonly domains: readonly string[];
+  readonly providerName: string;
+  readonly ca: CaConfig;
+  readonly keyType: KeyType;
+  readonly reuseKey: boolean;
+  readonly contact: string[];
+  readonly preferredChain?: string;
+  readonly entry?: CertificateEntry;
+}
+
+export type Log = (line: string) => void;
+
+/** Trusted time in whole milliseconds (what the store keeps). */
+export function wholeMs(rt: Runtime): number {
+  return Math.floor(rt.clock.clock.now());
+}
+
+export function progressLine(p: IssueProgress): string | undefined {
+  switch (p.step) {
+    case 'account':
+      return `→ account ${p.accountUrl}${p.created ? ' (registered)' : ''}`;
+    case 'order':
+      return `→ order ${p.orderUrl} for ${p.identifiers.join(', ')}`;
+    case 'authorization':
+      return `  authorization ${p.domain}: ${p.status}${p.status === 'valid' ? ' (reused)' : ''}`;
+    case 'record':
+      return `  TXT written at ${p.fqdn} for ${p.domain}`;
+    case 'propagation':
+      return p.event.kind === 'matched' ? `  ✓ ${p.event.report.server} serves ${p.event.report.fqdn} (${p.event.report.matchedAfterMs ?? 0} ms)` : undefined;
+    case 'validated':
+      return `  ✓ ${p.domain} validated by the CA`;
+    case 'finalize':
+      return '→ finalize';
+    case 'download':
+      return `→ certificate downloaded (chain to ${p.issuer})`;
+    case 'cleanup':
+      return p.error === undefined ? `  challenge record removed at ${p.fqdn}` : `  ! could not remove ${p.fqdn} (${p.error}); the janitor will retry`;
+  }
+}
+
+/** Remove challenge records an interrupted run left (the journal); returns how many. */
+export async function janitor(rt: Runtime, log: Log, signal: AbortSignal = AbortSignal.timeout(30_000)): Promise<number> {
+  await rt.syncClock();
+  const store = await rt.store();
+  const result = await sweepJournal(store, (name) => (rt.config.providers.has(name) ? rt.provider(name).provider : undefined), signal);
+  if (result.removed > 0) log(`→ janitor removed ${result.removed} challenge record(s) left by an interrupted run`);
+  for (const f of result.failed) log(`  ! janitor could not remove ${f.fqdn} (${toAppError(f.error).code})`);
+  return result.removed;
+}
+
+export function caFromOverrides(o: CertOverrides, fallback: CaSpec): CaSpec {
+  if (o.caTrust !== undefined) return { directory: o.ca ?? (typeof fallback === 'string' ? (CA_PRESETS[fallback]?.directoryUrl ?? fallback) : fallback.directory), trust: o.caTrust };
+  return o.ca ?? fallback;
+}
+
+/** The CA of a stored certificate: its config entry, the overrides, a preset with that URL, or the URL itself. */
+export function caForRecord(o: CertOverrides, record: CertificateRecord, entry: CertificateEntry | undefined): CaConfig {
+  if (entry !== undefined) return resolveCa(caFromOverrides(o, entry.ca));
+  const preset = Object.entries(CA_PRESETS).find(([, p]) => p.directoryUrl === record.ca)?.[0];
+  return resolveCa(caFromOverrides(o, preset ?? record.ca));
+}
+
+export function targetFromEntry(entry: CertificateEntry, o: CertOverrides = {}): Target {
+  const email = o.email ?? entry.email;
+  return {
+    name: entry.name,
+    domains: entry.domains,
+    providerName: o.provider ?? entry.provider,
+    ca: resolveCa(caFromOverrides(o, entry.ca)),
+    keyType: o.key === undefined ? entry.key : parseKeyType(o.key),
+    reuseKey: o.reuseKey === true || entry.reuseKey,
+    contact: email === undefined ? [] : [`mailto:${email}`],
+    ...(entry.preferredChain === undefined ? {} : { preferredChain: entry.preferredChain }),
+    entry,
+  };
+}
+
+export async function issueTarget(rt: Runtime, dataDir: string, t: Target, log: Log, replaces?: string, signal?: AbortSignal): Promise<IssueResult> {
+  const { provider } = rt.provider(t.providerName);
+  const result = await issueCertificate(
+    {
+      name: t.name,
+      domains: t.domains,
+      keyType: t.keyType,
+      reuseKey: t.reuseKey,
+      ca: t.ca,
+      contact: t.contact,
+      providerName: t.providerName,
+      provider,
+      ...(t.preferredChain === undefined ? {} : { preferredChain: t.preferredChain }),
+      ...(replaces === undefined ? {} : { replaces }),
+      propagationTimeoutMs: PROPAGATION_TIMEOUT_MS,
+      validationTimeoutMs: VALIDATION_TIMEOUT_MS,
+      ...(t.entry?.pfx === undefined ? {} : { pfx: t.entry.pfx }),
+    },
+    {
+      http: rt.http,
+      clock: rt.clock.clock,
+      store: await rt.store(),
+      dns: rt.dns,
+      dataDir,
+      ...(signal === undefined ? {} : { signal }),
+      onProgress: (p) => {
+        const line = progressLine(p);
+        if (line !== undefined) log(line);
+      },
+    },
+  );
+  if (t.entry !== undefined && t.entry.deploy.length > 0) {
+    await runDeploy(t.entry.deploy, { name: t.name, domains: t.domains, files: result.files });
+    log(`→ deployed (${t.entry.deploy.map((d) => d.type).join(', ')})`);
+  }
+  return result;
+}
+
+export function resultJson(r: IssueResult): Record<string, unknown> {
+  return {
+    name: r.record.name,
+    domains: r.record.domains,
+    notBefore: new Date(r.info.notBefore).toISOString(),
+    notAfter: new Date(r.info.notAfter).toISOString(),
+    serial: r.record.serial,
+    certId: r.record.certId,
+    issuer: r.chainIssuer,
+    nextRenewalAt: new Date(r.record.nextRenewalAt).toISOString(),
+    renewalBasis: r.record.ariWindowStart === undefined ? 'lifetime' : 'ari',
+    files: r.files,
+  };
+}
+
+export interface RenewOptions {
+  /** Names to look at; absent: every stored and every configured certificate. */
+  readonly names?: readonly string[];
+  readonly force: boolean;
+  readonly overrides: CertOverrides;
+  readonly dataDir: string;
+  readonly log: Log;
+  readonly signal?: AbortSignal;
+}
+
+export interface RenewOutcome {
+  readonly name: string;
+  readonly renewed: boolean;
+  readonly json: Record<string, unknown>;
+  readonly error?: AppError;
+  /** When the certificate is next due (not renewed) — the scheduler wakes for it. */
+  readonly nextRenewalAt?: number;
+}
+
+export async function renewCertificates(rt: Runtime, o: RenewOptions): Promise<RenewOutcome[]> {
+  const store = await rt.store();
+  const stored = await store.listCertificates();
+  const names = o.names ?? [...new Set([...stored.map((c) => c.name), ...rt.config.certificates.keys()])].sort();
+  const out: RenewOutcome[] = [];
+  for (const name of names) {
+    if (o.signal?.aborted === true) break;
+    const record = stored.find((c) => c.name === name);
+    const entry = rt.config.certificates.get(name);
+    try {
+      if (record === undefined) {
+        if (entry === undefined) throw new AppError('CERTIFICATE_NOT_FOUND', { evidence: { name } });
+        o.log(`${name}: not issued yet`);
+        const r = await issueTarget(rt, o.dataDir, targetFromEntry(entry, o.overrides), o.log, undefined, o.signal);
+        out.push({ name, renewed: true, json: { renewed: true, reason: 'new', ...resultJson(r) }, nextRenewalAt: r.record.nextRenewalAt });
+        continue;
+      }
+      const ca = caForRecord(o.overrides, record, entry);
+      const account = await store.findAccount(ca.directoryUrl, entry?.email === undefined ? [] : [`mailto:${entry.email}`]);
+      const client = new AcmeClient({
+        directoryUrl: ca.directoryUrl,
+        http: rt.http,
+        clock: rt.clock.clock,
+        key: await importAccountKey(account?.keyPem ?? generateAccountKey().pem),
+        ...(ca.trustPem === undefined ? {} : { trustPem: ca.trustPem }),
+      });
+      const refreshed = await refreshRenewalPlan(record, client, store, rt.clock.clock, Math.random);
+      const decision = decide(refreshed, wholeMs(rt), o.force);
+      if (!decision.due) {
+        o.log(`${name}: not due (next renewal ${new Date(refreshed.nextRenewalAt).toISOString()}, ${decision.basis})`);
+        out.push({ name, renewed: false, json: { name, renewed: false, nextRenewalAt: new Date(refreshed.nextRenewalAt).toISOString(), basis: decision.basis }, nextRenewalAt: refreshed.nextRenewalAt });
+        continue;
+      }
+      o.log(`${name}: renewing (${decision.basis})`);
+      const target: Target =
+        entry !== undefined
+          ? { ...targetFromEntry(entry, o.overrides), ca }
+          : { name, domains: record.domains, providerName: o.overrides.provider ?? record.provider, ca, keyType: parseKeyType(record.keyType), reuseKey: o.overrides.reuseKey === true, contact: [] };
+      const supportsAri = (await client.directory()).renewalInfo !== undefined;
+      const r = await issueTarget(rt, o.dataDir, target, o.log, supportsAri ? record.certId : undefined, o.signal);
+      out.push({ name, renewed: true, json: { renewed: true, reason: decision.basis, replaced: supportsAri ? record.certId : null, ...resultJson(r) }, nextRenewalAt: r.record.nextRenewalAt });
+    } catch (e) {
+      const err = toAppError(e);
+      out.push({ name, renewed: false, json: { name, renewed: false, error: err.toJSON() }, error: err });
+      if (record !== undefined) await store.saveCertificate({ ...record, lastError: err.diagnosis, updatedAt: wholeMs(rt) }).catch(() => undefined);
+      o.log(`${name}: failed (${err.code})`);
+    }
+  }
+  return out;
+}

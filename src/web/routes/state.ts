@@ -1,0 +1,141 @@
+/**
+ * Read-mostly routes behind requireAuth: status, clock, events, DDNS
+ * records, certificates, providers (never a secret value: settings are
+ * listed by name with `secret: true` instead), and the run-now actions.
+ */
+import { Hono } from 'hono';
+import type { ClockStatus } from '../../clock/corrected-clock.ts';
+import type { ZkConfig } from '../../config/load.ts';
+import type { JobState, RunResult } from '../../daemon/scheduler.ts';
+import type { ProviderTestReport } from '../../doctor/provider-test.ts';
+import type { Store } from '../../store/store.ts';
+import type { AuthEnv } from '../auth/middleware.ts';
+import { errorResponse, webError } from '../http-errors.ts';
+
+export interface StateRouteDeps {
+  readonly store: Store;
+  readonly version: string;
+  readonly startedAt: number;
+  clockStatus(): ClockStatus;
+  config(): ZkConfig;
+  jobs(): (JobState & { readonly running: boolean })[];
+  runJob(name: string): Promise<RunResult>;
+  testProvider(name: string, o: { zone?: string; readOnly: boolean }): Promise<ProviderTestReport>;
+}
+
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+
+function runJson(r: RunResult): Record<string, unknown> {
+  return { ok: r.ok, startedAt: iso(r.startedAt), finishedAt: iso(r.finishedAt), ...(r.error === undefined ? {} : { error: r.error.toJSON() }) };
+}
+
+export function stateRoutes(d: StateRouteDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+
+  app.get('/api/status', async (c) => {
+    const clock = d.clockStatus();
+    const config = d.config();
+    return c.json({
+      version: d.version,
+      startedAt: iso(d.startedAt),
+      user: c.get('principal').username,
+      clock: { now: clock.now, offsetMs: Math.round(clock.offsetMs), trusted: clock.trusted, basis: clock.basis.kind },
+      jobs: d.jobs().map((j) => ({ name: j.name, running: j.running, nextRunAt: iso(j.nextRunAt), lastRunAt: iso(j.lastRunAt), lastSuccessAt: iso(j.lastSuccessAt), failures: j.failures, lastError: j.lastError ?? null })),
+      counts: {
+        providers: config.providers.size,
+        ddnsRecords: config.ddns.records.length,
+        certificates: (await d.store.listCertificates()).length,
+      },
+    });
+  });
+
+  app.get('/api/clock', (c) => c.json(d.clockStatus()));
+
+  app.get('/api/events', async (c) => {
+    try {
+      const afterId = c.req.query('afterId');
+      const limit = c.req.query('limit');
+      const kinds = c.req.queries('kind');
+      const events = await d.store.listEvents({
+        ...(afterId === undefined ? {} : { afterId: Number(afterId) }),
+        ...(limit === undefined ? {} : { limit: Number(limit) }),
+        ...(kinds === undefined ? {} : { kinds }),
+      });
+      return c.json({ events: events.map((e) => ({ ...e, at: iso(e.at) })) });
+    } catch (e) {
+      return errorResponse(c, e);
+    }
+  });
+
+  app.get('/api/records', async (c) => {
+    const states = await d.store.listDdnsRecords();
+    const desired = d.config().ddns.records;
+    return c.json({
+      records: desired.map((r) => {
+        const s = states.find((x) => x.provider === r.provider && x.fqdn === r.fqdn.replace(/\.$/, '') && x.type === r.type);
+        return {
+          name: r.fqdn.replace(/\.$/, ''),
+          type: r.type,
+          provider: r.provider,
+          ttl: r.ttl ?? null,
+          values: s?.values ?? null,
+          desired: s?.desired ?? null,
+          confirmedAt: iso(s?.confirmedAt),
+          updatedAt: iso(s?.updatedAt),
+          lastError: s?.lastError ?? null,
+        };
+      }),
+      addresses: { ipv4: (await d.store.getAddress('ipv4')) ?? null, ipv6: (await d.store.getAddress('ipv6')) ?? null },
+    });
+  });
+
+  app.post('/api/ddns/sync', async (c) => c.json(runJson(await d.runJob('ddns'))));
+
+  app.get('/api/certificates', async (c) =>
+    c.json({
+      certificates: (await d.store.listCertificates()).map((r) => ({
+        name: r.name,
+        domains: r.domains,
+        provider: r.provider,
+        ca: r.ca,
+        keyType: r.keyType,
+        notBefore: iso(r.notBefore),
+        notAfter: iso(r.notAfter),
+        serial: r.serial,
+        nextRenewalAt: iso(r.nextRenewalAt),
+        ariWindow: r.ariWindowStart === undefined ? null : { start: iso(r.ariWindowStart), end: iso(r.ariWindowEnd) },
+        lastRenewedAt: iso(r.lastRenewedAt),
+        lastError: r.lastError ?? null,
+      })),
+    }),
+  );
+
+  app.post('/api/certificates/renew', async (c) => c.json(runJson(await d.runJob('renewals'))));
+
+  app.get('/api/providers', (c) =>
+    c.json({
+      providers: [...d.config().providers.values()].map((p) => ({
+        name: p.name,
+        type: p.manifest.id,
+        settings: p.manifest.fields.map((f) => ({ name: f.name, secret: f.secret })),
+      })),
+    }),
+  );
+
+  app.post('/api/providers/:name/test', async (c) => {
+    try {
+      const name = c.req.param('name');
+      if (!d.config().providers.has(name)) throw webError('PROVIDER_UNKNOWN', { name });
+      const zone = c.req.query('zone');
+      const report = await d.testProvider(name, { readOnly: c.req.query('readOnly') === 'true', ...(zone === undefined ? {} : { zone }) });
+      return c.json({
+        ok: report.ok,
+        zone: report.zone ?? null,
+        checks: report.checks.map(({ error, ...rest }) => ({ ...rest, ...(error === undefined ? {} : { error: error.toJSON() }) })),
+      });
+    } catch (e) {
+      return errorResponse(c, e);
+    }
+  });
+  return app;
+}

@@ -1,0 +1,277 @@
+/**
+ * The daemon as a real process.
+ * - `npm start` in a directory that looks like a fresh clone (package.json,
+ *   src, node_modules; no config, no data): the API answers on
+ *   127.0.0.1:9876, SQLite and the setup token are in ./data, every API
+ *   route but the public ones is 401, SIGTERM stops it with exit 0.
+ * - With a configuration: the DDNS job runs at start and BIND serves the
+ *   record; the first-run setup, a session and the status route work over
+ *   real HTTP; no secret value appears in the log.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KEY_FULL, startBind, stopBind, type BindBed } from './harness/bind.ts';
+import { CLI_MAIN, REPO_ROOT } from './harness/cli.ts';
+import { probe } from './harness/dns-probe.ts';
+import { startPebble, type PebbleBed } from './harness/pebble.ts';
+import { writeLabConfig } from './harness/zk-config.ts';
+import { openSqliteStore } from '../src/store/sqlite/open.ts';
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly lines: string[];
+  readonly exited: Promise<number | null>;
+  /** Resolves with the first log line matching. */
+  waitFor(pred: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+}
+
+function watch(child: ChildProcess): Running {
+  const lines: string[] = [];
+  const waiters: { pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
+  let buf = '';
+  child.stdout?.on('data', (b: Buffer) => {
+    buf += b.toString('utf8');
+    let i: number;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      lines.push(line);
+      let parsed: Record<string, unknown> | undefined;
+      try {
+        parsed = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      for (const w of waiters.slice()) {
+        if (!w.pred(parsed)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(parsed);
+      }
+    }
+  });
+  child.stderr?.on('data', (b: Buffer) => lines.push(`stderr: ${b.toString('utf8')}`));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    exited,
+    waitFor: (pred, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no such log line within ${timeoutMs} ms:\n${lines.join('\n')}`)), timeoutMs);
+        waiters.push({ pred, resolve: (l) => (clearTimeout(timer), resolve(l)) });
+        void exited.then((code) => reject(new Error(`the daemon exited (${code}):\n${lines.join('\n')}`)));
+      }),
+  };
+}
+
+async function stop(r: Running): Promise<number | null> {
+  if (r.child.pid !== undefined && r.child.exitCode === null) process.kill(-r.child.pid, 'SIGTERM');
+  return r.exited;
+}
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'zk-daemon-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('npm start on a fresh clone', () => {
+  test('starts the daemon with an empty config, SQLite in ./data, the API on 127.0.0.1:9876; SIGTERM exits 0', async () => {
+    const clone = join(dir, 'clone');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(clone);
+    for (const entry of ['package.json', 'src', 'node_modules', 'bin']) symlinkSync(join(REPO_ROOT, entry), join(clone, entry));
+    const child = spawn('npm', ['start', '--silent'], { cwd: clone, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZONEKEEPER_CONFIG: '', ZONEKEEPER_DATA: '', ZONEKEEPER_LISTEN: '' } });
+    const r = watch(child);
+    let daemonPid: number | undefined;
+    try {
+      const listening = await r.waitFor((l) => l['event'] === 'listening');
+      daemonPid = Number(listening['pid']);
+      assert.equal(listening['url'], 'http://127.0.0.1:9876');
+      const health = await fetch('http://127.0.0.1:9876/healthz');
+      assert.equal(health.status, 200);
+      const status = await fetch('http://127.0.0.1:9876/api/status');
+      assert.equal(status.status, 401);
+      assert.equal(((await status.json()) as { error: { code: string } }).error.code, 'WEB_UNAUTHENTICATED');
+      assert.ok(existsSync(join(clone, 'data', 'zonekeeper.db')));
+      assert.equal(statSync(join(clone, 'data', 'setup-token')).mode & 0o777, 0o600);
+      assert.deepEqual(await (await fetch('http://127.0.0.1:9876/api/setup')).json(), { needed: true });
+    } finally {
+      // SIGTERM to the daemon itself (npm → sh → node): npm then exits with the daemon's status.
+      if (daemonPid !== undefined) process.kill(daemonPid, 'SIGTERM');
+      else await stop(r);
+      assert.equal(await r.exited, 0, r.lines.join('\n'));
+    }
+    assert.ok(r.lines.some((l) => l.includes('"event":"stopped"')), r.lines.join('\n'));
+  });
+});
+
+describe('the daemon with a configuration', () => {
+  let bed: BindBed;
+  before(async () => {
+    bed = await startBind({ secondaries: 1 });
+  });
+  after(async () => {
+    await stopBind(bed);
+  });
+
+  test('the DDNS job runs at start; setup, session and status over HTTP; no secret in the log', async () => {
+    const key = bed.keys[KEY_FULL];
+    assert.ok(key !== undefined);
+    const servers = bed.servers.map((s) => `"${s.host}:${s.port}"`).join(', ');
+    const config = join(dir, 'zonekeeper.yaml');
+    writeFileSync(
+      config,
+      [
+        'dns:',
+        '  resolvers: []',
+        '  nameservers:',
+        ...bed.zones.map((z) => `    ${z}: [${servers}]`),
+        'providers:',
+        '  lab:',
+        '    type: rfc2136',
+        `    server: "${bed.primary.host}:${bed.primary.port}"`,
+        `    tsig: { name: ${key.name}, algorithm: ${key.algorithm}, secret: "${key.secret}" }`,
+        'ddns:',
+        '  ipv4: { sources: [{ type: command, run: "echo 81.2.69.170" }], quorum: 1 }',
+        '  ipv6: false',
+        '  records:',
+        '    - { name: daemon.example.test, type: A, provider: lab, ttl: 300 }',
+        '',
+      ].join('\n'),
+    );
+    const data = join(dir, 'data2');
+    const child = spawn(process.execPath, [CLI_MAIN, '--config', config, '--data', data, 'run', '--listen', '127.0.0.1:0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = watch(child);
+    try {
+      const url = String((await r.waitFor((l) => l['event'] === 'listening'))['url']);
+      await r.waitFor((l) => l['event'] === 'job' && l['job'] === 'ddns');
+      assert.ok(r.lines.some((l) => l.includes('"job":"ddns","ok":true')), r.lines.join('\n'));
+      for (const s of bed.servers) {
+        // The secondary follows the primary's NOTIFY: poll briefly.
+        let got: string[] = [];
+        for (let i = 0; i < 50 && got.length === 0; i++) {
+          got = (await probe(s.host, s.port, 'daemon.example.test', 'A')).answers.map((a) => a.data);
+          if (got.length === 0) await new Promise((res) => setTimeout(res, 100));
+        }
+        assert.deepEqual(got, ['81.2.69.170'], `${s.host}:${s.port}`);
+      }
+      const token = readFileSync(join(data, 'setup-token'), 'utf8').trim();
+      const setup = await fetch(`${url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, username: 'admin', password: 'a long enough password' }) });
+      assert.equal(setup.status, 200);
+      const cookie = setup.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const status = (await (await fetch(`${url}/api/status`, { headers: { cookie } })).json()) as { jobs: { name: string; lastSuccessAt: string | null }[] };
+      assert.ok(status.jobs.some((j) => j.name === 'ddns' && j.lastSuccessAt !== null), JSON.stringify(status));
+      const records = (await (await fetch(`${url}/api/records`, { headers: { cookie } })).json()) as { records: { name: string; values: string[] }[] };
+      assert.deepEqual(records.records.map((x) => [x.name, x.values]), [['daemon.example.test', ['81.2.69.170']]]);
+    } finally {
+      assert.equal(await stop(r), 0, r.lines.join('\n'));
+    }
+    const log = r.lines.join('\n');
+    assert.ok(!log.includes(key.secret), 'the TSIG secret never reaches the log');
+    assert.ok(!log.includes('a long enough password'));
+  });
+
+  test('SIGHUP: a bad new config is refused and the running one keeps working; a good one takes effect at once', async () => {
+    const key = bed.keys[KEY_FULL];
+    assert.ok(key !== undefined);
+    const servers = bed.servers.map((x) => `"${x.host}:${x.port}"`).join(', ');
+    const configText = (names: string[]): string =>
+      [
+        'dns:',
+        '  resolvers: []',
+        '  nameservers:',
+        ...bed.zones.map((z) => `    ${z}: [${servers}]`),
+        'providers:',
+        '  lab:',
+        '    type: rfc2136',
+        `    server: "${bed.primary.host}:${bed.primary.port}"`,
+        `    tsig: { name: ${key.name}, algorithm: ${key.algorithm}, secret: "${key.secret}" }`,
+        'ddns:',
+        '  ipv4: { sources: [{ type: command, run: "echo 81.2.69.171" }], quorum: 1 }',
+        '  ipv6: false',
+        '  records:',
+        ...names.map((n) => `    - { name: ${n}.example.test, type: A, provider: lab }`),
+        '',
+      ].join('\n');
+    const config = join(dir, 'reload.yaml');
+    writeFileSync(config, configText(['reload-a']));
+    const child = spawn(process.execPath, [CLI_MAIN, '--config', config, '--data', join(dir, 'data-reload'), 'run', '--listen', '127.0.0.1:0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = watch(child);
+    try {
+      const url = String((await r.waitFor((l) => l['event'] === 'listening'))['url']);
+      await r.waitFor((l) => l['event'] === 'job' && l['job'] === 'ddns');
+      writeFileSync(config, 'providers: [this is: not valid\n');
+      process.kill(child.pid as number, 'SIGHUP');
+      const refused = await r.waitFor((l) => l['event'] === 'reload-refused');
+      assert.equal((refused['errors'] as { code: string }[])[0]?.code, 'CONFIG_INVALID');
+      assert.equal((await fetch(`${url}/healthz`)).status, 200, 'still serving on the old configuration');
+      writeFileSync(config, configText(['reload-a', 'reload-b']));
+      process.kill(child.pid as number, 'SIGHUP');
+      await r.waitFor((l) => l['event'] === 'reloaded');
+      await r.waitFor((l) => l['event'] === 'ddns-record' && l['fqdn'] === 'reload-b.example.test.');
+      assert.deepEqual((await probe(bed.primary.host, bed.primary.port, 'reload-b.example.test', 'A')).answers.map((a) => a.data), ['81.2.69.171']);
+    } finally {
+      assert.equal(await stop(r), 0, r.lines.join('\n'));
+    }
+  });
+});
+
+describe('the daemon killed during a renewal', () => {
+  let bed: BindBed;
+  let pebble: PebbleBed;
+  before(async () => {
+    bed = await startBind({ secondaries: 0 });
+    pebble = await startPebble({ dnsServer: bed.primary });
+  });
+  after(async () => {
+    await pebble?.stop();
+    await stopBind(bed);
+  });
+
+  async function challengeTxt(): Promise<string[]> {
+    const out: string[] = [];
+    for (const n of ['_acme-challenge.kill.example.test']) for (const a of (await probe(bed.primary.host, bed.primary.port, n, 'TXT')).answers) out.push(a.data);
+    return out;
+  }
+
+  test('SIGKILL with a challenge record written: the restarted daemon cleans it, issues, and made no order beyond the interrupted one', async () => {
+    const config = writeLabConfig(join(dir, 'kill.yaml'), bed, {
+      extra: ['certificates:', '  kill:', '    domains: [kill.example.test, "*.kill.example.test"]', '    provider: lab', `    ca: { directory: "${pebble.directoryUrl}", trust: "${pebble.tlsCaFile}" }`].join('\n'),
+    });
+    const data = join(dir, 'data-kill');
+    const start = (): Running => watch(spawn(process.execPath, [CLI_MAIN, '--config', config, '--data', data, 'run', '--listen', '127.0.0.1:0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const first = start();
+    await first.waitFor((l) => l['event'] === 'progress' && l['job'] === 'renewals' && String(l['msg']).includes('TXT written'), 120_000);
+    if (first.child.pid !== undefined) process.kill(-first.child.pid, 'SIGKILL');
+    await first.exited;
+    assert.ok((await challengeTxt()).length >= 1, 'the kill left a challenge record (the test killed mid-issuance)');
+
+    const second = start();
+    try {
+      const done = await second.waitFor((l) => l['event'] === 'job' && l['job'] === 'renewals', 120_000);
+      assert.equal(done['ok'], true, second.lines.join('\n'));
+      assert.ok(second.lines.some((l) => l.includes('janitor removed')), second.lines.join('\n'));
+      assert.deepEqual(await challengeTxt(), []);
+    } finally {
+      assert.equal(await stop(second), 0);
+    }
+    assert.ok(existsSync(join(data, 'certificates', 'kill', 'fullchain.pem')));
+    const store = await openSqliteStore(join(data, 'zonekeeper.db'));
+    try {
+      const orders = await store.listOrders('kill');
+      assert.ok(orders.length <= 2, `${orders.length} orders: ${JSON.stringify(orders.map((o) => o.status))}`);
+      assert.equal(orders.filter((o) => o.status === 'valid').length, 1);
+      assert.equal((await store.listCertificates()).filter((c) => c.name === 'kill').length, 1);
+    } finally {
+      await store.close();
+    }
+  });
+});
