@@ -9,7 +9,9 @@ set -euo pipefail
 # systemd: systemd-analyze, systemctl and systemd-sysusers check the service unit
 # (test/service.test.ts). Installing it in a container starts nothing: its
 # maintainer scripts only talk to a running systemd, and there is none.
-PACKAGES=(bind9 bind9-dnsutils unbound chrony faketime libfaketime pebble openssl iproute2 ca-certificates pdns-server pdns-backend-sqlite3 sqlite3 systemd)
+# python3-aiosmtpd: the real SMTP server the notification tests send mail to
+# (test/harness/smtp-capture.py, run by Debian's /usr/bin/python3).
+PACKAGES=(bind9 bind9-dnsutils unbound chrony faketime libfaketime pebble openssl iproute2 ca-certificates pdns-server pdns-backend-sqlite3 sqlite3 systemd python3-aiosmtpd)
 BINARIES=(named nsupdate dig unbound chronyd faketime pebble openssl ip pdns_server sqlite3 systemd-analyze systemctl systemd-sysusers)
 LIBFAKETIME=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 
@@ -22,6 +24,8 @@ done
 # pdns-server alone has no SQLite backend; the tests need the backend's schema.
 PDNS_SQLITE_SCHEMA=/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql
 [[ -e $PDNS_SQLITE_SCHEMA ]] || missing+=("$PDNS_SQLITE_SCHEMA")
+# aiosmtpd is a Python module: check that Debian's Python (not a pyenv one on PATH) imports it.
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=("python3-aiosmtpd (/usr/bin/python3 -c 'import aiosmtpd')")
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-test-deps: all test dependencies present"

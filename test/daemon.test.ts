@@ -122,28 +122,9 @@ describe('the daemon with a configuration', () => {
   test('the DDNS job runs at start; setup, session and status over HTTP; no secret in the log', async () => {
     const key = bed.keys[KEY_FULL];
     assert.ok(key !== undefined);
-    const servers = bed.servers.map((s) => `"${s.host}:${s.port}"`).join(', ');
-    const config = join(dir, 'zonekeeper.yaml');
-    writeFileSync(
-      config,
-      [
-        'dns:',
-        '  resolvers: []',
-        '  nameservers:',
-        ...bed.zones.map((z) => `    ${z}: [${servers}]`),
-        'providers:',
-        '  lab:',
-        '    type: rfc2136',
-        `    server: "${bed.primary.host}:${bed.primary.port}"`,
-        `    tsig: { name: ${key.name}, algorithm: ${key.algorithm}, secret: "${key.secret}" }`,
-        'ddns:',
-        '  ipv4: { sources: [{ type: command, run: "echo 81.2.69.170" }], quorum: 1 }',
-        '  ipv6: false',
-        '  records:',
-        '    - { name: daemon.example.test, type: A, provider: lab, ttl: 300 }',
-        '',
-      ].join('\n'),
-    );
+    const config = writeLabConfig(join(dir, 'zonekeeper.yaml'), bed, {
+      extra: ['ddns:', '  ipv4: { sources: [{ type: command, run: "echo 81.2.69.170" }], quorum: 1 }', '  ipv6: false', '  records:', '    - { name: daemon.example.test, type: A, provider: lab, ttl: 300 }'].join('\n'),
+    });
     const data = join(dir, 'data2');
     const child = spawn(process.execPath, [CLI_MAIN, '--config', config, '--data', data, 'run', '--listen', '127.0.0.1:0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const r = watch(child);
@@ -182,25 +163,9 @@ describe('the daemon with a configuration', () => {
   test('SIGHUP: a bad new config is refused and the running one keeps working; a good one takes effect at once', async () => {
     const key = bed.keys[KEY_FULL];
     assert.ok(key !== undefined);
-    const servers = bed.servers.map((x) => `"${x.host}:${x.port}"`).join(', ');
-    const configText = (names: string[]): string =>
-      [
-        'dns:',
-        '  resolvers: []',
-        '  nameservers:',
-        ...bed.zones.map((z) => `    ${z}: [${servers}]`),
-        'providers:',
-        '  lab:',
-        '    type: rfc2136',
-        `    server: "${bed.primary.host}:${bed.primary.port}"`,
-        `    tsig: { name: ${key.name}, algorithm: ${key.algorithm}, secret: "${key.secret}" }`,
-        'ddns:',
-        '  ipv4: { sources: [{ type: command, run: "echo 81.2.69.171" }], quorum: 1 }',
-        '  ipv6: false',
-        '  records:',
-        ...names.map((n) => `    - { name: ${n}.example.test, type: A, provider: lab }`),
-        '',
-      ].join('\n');
+    const ddns = (names: string[]): string =>
+      ['ddns:', '  ipv4: { sources: [{ type: command, run: "echo 81.2.69.171" }], quorum: 1 }', '  ipv6: false', '  records:', ...names.map((n) => `    - { name: ${n}.example.test, type: A, provider: lab }`)].join('\n');
+    const configText = (names: string[]): string => readFileSync(writeLabConfig(join(dir, 'reload-template.yaml'), bed, { extra: ddns(names) }), 'utf8');
     const config = join(dir, 'reload.yaml');
     writeFileSync(config, configText(['reload-a']));
     const child = spawn(process.execPath, [CLI_MAIN, '--config', config, '--data', join(dir, 'data-reload'), 'run', '--listen', '127.0.0.1:0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

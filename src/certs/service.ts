@@ -10,6 +10,12 @@
  * and only a due certificate (or `force`) is reissued, with `replaces` when
  * the CA supports ARI. A failure is kept on the record (`lastError`) and
  * does not stop the other names.
+ *
+ * Events: every issuance, renewal and failure of a name is stored in the
+ * event log (`certificate-issued`, `certificate-renewed`,
+ * `certificate-failed`; subject the certificate name) and returned on its
+ * outcome (`event`) for the caller to dispatch (the daemon does; the CLI
+ * prints the outcome instead).
  */
 import { AppError, toAppError } from '../core/errors.ts';
 import { CA_PRESETS, resolveCa, type CaConfig, type CaSpec } from '../acme/cas.ts';
@@ -22,6 +28,7 @@ import { decide, refreshRenewalPlan } from '../acme/renew.ts';
 import type { CertificateEntry } from '../config/certificates.ts';
 import { runDeploy } from '../deployers/run.ts';
 import type { Runtime } from '../cli/runtime.ts';
+import type { NotifyEvent } from '../notifiers/types.ts';
 import type { CertificateRecord } from '../store/store.ts';
 
 const PROPAGATION_TIMEOUT_MS = 120_000;
@@ -186,6 +193,29 @@ export interface RenewOutcome {
   readonly error?: AppError;
   /** When the certificate is next due (not renewed) — the scheduler wakes for it. */
   readonly nextRenewalAt?: number;
+  /** The DNS provider the issuance used or would have used (credential-failing names it). */
+  readonly provider?: string;
+  /** certificate-issued, certificate-renewed or certificate-failed, already stored; absent when nothing was attempted. */
+  readonly event?: NotifyEvent;
+}
+
+/** Store a certificate event and return it. */
+async function certificateEvent(rt: Runtime, kind: 'certificate-issued' | 'certificate-renewed' | 'certificate-failed', name: string, data: NotifyEvent['data']): Promise<NotifyEvent> {
+  const event: NotifyEvent = { kind, subject: name, at: wholeMs(rt), data };
+  await (await rt.store()).addEvent(event);
+  return event;
+}
+
+/** The facts of a new certificate, for its event. */
+function issuedData(r: IssueResult, extra: NotifyEvent['data'] = {}): NotifyEvent['data'] {
+  return {
+    domains: [...r.record.domains],
+    provider: r.record.provider,
+    serial: r.record.serial,
+    notAfter: new Date(r.info.notAfter).toISOString(),
+    issuer: r.chainIssuer,
+    ...extra,
+  };
 }
 
 export async function renewCertificates(rt: Runtime, o: RenewOptions): Promise<RenewOutcome[]> {
@@ -197,12 +227,14 @@ export async function renewCertificates(rt: Runtime, o: RenewOptions): Promise<R
     if (o.signal?.aborted === true) break;
     const record = stored.find((c) => c.name === name);
     const entry = rt.config.certificates.get(name);
+    const provider = o.overrides.provider ?? entry?.provider ?? record?.provider;
     try {
       if (record === undefined) {
         if (entry === undefined) throw new AppError('CERTIFICATE_NOT_FOUND', { evidence: { name } });
         o.log(`${name}: not issued yet`);
         const r = await issueTarget(rt, o.dataDir, targetFromEntry(entry, o.overrides), o.log, undefined, o.signal);
-        out.push({ name, renewed: true, json: { renewed: true, reason: 'new', ...resultJson(r) }, nextRenewalAt: r.record.nextRenewalAt });
+        const event = await certificateEvent(rt, 'certificate-issued', name, issuedData(r));
+        out.push({ name, renewed: true, json: { renewed: true, reason: 'new', ...resultJson(r) }, nextRenewalAt: r.record.nextRenewalAt, provider: r.record.provider, event });
         continue;
       }
       const ca = caForRecord(o.overrides, record, entry);
@@ -228,11 +260,22 @@ export async function renewCertificates(rt: Runtime, o: RenewOptions): Promise<R
           : { name, domains: record.domains, providerName: o.overrides.provider ?? record.provider, ca, keyType: parseKeyType(record.keyType), reuseKey: o.overrides.reuseKey === true, contact: [] };
       const supportsAri = (await client.directory()).renewalInfo !== undefined;
       const r = await issueTarget(rt, o.dataDir, target, o.log, supportsAri ? record.certId : undefined, o.signal);
-      out.push({ name, renewed: true, json: { renewed: true, reason: decision.basis, replaced: supportsAri ? record.certId : null, ...resultJson(r) }, nextRenewalAt: r.record.nextRenewalAt });
+      const event = await certificateEvent(rt, 'certificate-renewed', name, issuedData(r, { basis: decision.basis, replacedSerial: record.serial }));
+      out.push({ name, renewed: true, json: { renewed: true, reason: decision.basis, replaced: supportsAri ? record.certId : null, ...resultJson(r) }, nextRenewalAt: r.record.nextRenewalAt, provider: target.providerName, event });
     } catch (e) {
       const err = toAppError(e);
-      out.push({ name, renewed: false, json: { name, renewed: false, error: err.toJSON() }, error: err });
       if (record !== undefined) await store.saveCertificate({ ...record, lastError: err.diagnosis, updatedAt: wholeMs(rt) }).catch(() => undefined);
+      // An unknown name is a question, not a failure of a certificate; an abort is the daemon stopping.
+      const event =
+        err.code === 'CERTIFICATE_NOT_FOUND' || err.code === 'ABORTED'
+          ? undefined
+          : await certificateEvent(rt, 'certificate-failed', name, {
+              domains: [...(entry?.domains ?? record?.domains ?? [])],
+              ...(provider === undefined ? {} : { provider }),
+              action: record === undefined ? 'issue' : 'renew',
+              error: err.toJSON(),
+            }).catch(() => undefined);
+      out.push({ name, renewed: false, json: { name, renewed: false, error: err.toJSON() }, error: err, ...(provider === undefined ? {} : { provider }), ...(event === undefined ? {} : { event }) });
       o.log(`${name}: failed (${err.code})`);
     }
   }

@@ -10,8 +10,10 @@ import { didYouMean } from '../config/did-you-mean.ts';
 import type { DnsContext, ServerAddress } from '../dns/context.ts';
 import { parseServerAddress } from '../dns/server-address.ts';
 import type { DnsProvider } from '../providers/types.ts';
-import type { NotifierEntry } from '../notifiers/config.ts';
-import type { Notifier } from '../notifiers/types.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { NotifierSet } from '../notifiers/dispatch.ts';
+import { NotifyLimiter } from '../notifiers/limiter.ts';
+import { renderEvent } from './event-messages.ts';
 import { createHttpClient } from '../http/client.ts';
 import type { HttpClient } from '../http/types.ts';
 import { openSealedStore } from '../secrets/sealed-store.ts';
@@ -23,8 +25,12 @@ export interface Runtime {
   readonly clock: PersistentTrustedClock;
   readonly dns: DnsContext;
   provider(name: string): { entry: ProviderEntry; provider: DnsProvider };
-  /** Every configured notifier, made on first use. */
-  notifiers(): ReadonlyMap<string, { entry: NotifierEntry; notifier: Notifier }>;
+  /**
+   * Every configured notifier, made on first use, with the event renderer
+   * (event-messages.ts) and this process's rate limiter (which outlives
+   * reloads: its state is per notifier name).
+   */
+  notifiers(): NotifierSet;
   /**
    * The store in `<data>/zonekeeper.db`, opened on first use, with
    * encryption at rest (src/secrets/sealed-store.ts): account keys and secret
@@ -99,14 +105,21 @@ function dnsContextOf(config: ZkConfig): DnsContext {
   };
 }
 
-export async function openRuntime(g: GlobalOptions, initial: ZkConfig, env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
+/** Optional additions of the daemon; the CLI passes none and pays nothing. */
+export interface RuntimeHooks {
+  /** Wraps every provider as it is made (the daemon meters them: src/observability/metered-provider.ts). */
+  readonly wrapProvider?: (name: string, provider: DnsProvider, clock: Pick<Clock, 'monotonicMs'>) => DnsProvider;
+}
+
+export async function openRuntime(g: GlobalOptions, initial: ZkConfig, env: NodeJS.ProcessEnv = process.env, hooks: RuntimeHooks = {}): Promise<Runtime> {
   const clock = await createTrustedClock({ dataDir: g.data });
   let config = initial;
   let dns = dnsContextOf(config);
   const made = new Map<string, DnsProvider>();
   let store: Promise<Store> | undefined;
-  let notifiers: Map<string, { entry: NotifierEntry; notifier: Notifier }> | undefined;
+  let notifiers: NotifierSet | undefined;
   const http = createHttpClient({ clock: clock.clock, userAgent: 'zonekeeper/0.1' });
+  const limiter = new NotifyLimiter(clock.clock);
   return {
     get config() {
       return config;
@@ -136,12 +149,17 @@ export async function openRuntime(g: GlobalOptions, initial: ZkConfig, env: Node
       let provider = made.get(name);
       if (provider === undefined) {
         provider = entry.manifest.create(entry.config, { clock: clock.clock, dns, http });
+        if (hooks.wrapProvider !== undefined) provider = hooks.wrapProvider(name, provider, clock.clock);
         made.set(name, provider);
       }
       return { entry, provider };
     },
     notifiers() {
-      notifiers ??= new Map([...config.notifiers].map(([name, entry]) => [name, { entry, notifier: entry.manifest.create(entry.config, { http, clock: clock.clock }) }]));
+      notifiers ??= {
+        entries: new Map([...config.notifiers].map(([name, entry]) => [name, { entry, notifier: entry.manifest.create(entry.config, { http, clock: clock.clock }) }])),
+        render: renderEvent,
+        limiter,
+      };
       return notifiers;
     },
     async syncClock() {

@@ -3,7 +3,7 @@
  * problems (unknown keys, bad addresses, invisible characters in secrets,
  * unresolved references) surface here, before any request is sent.
  */
-import { parseDdnsConfig, type DdnsConfig } from '../ddns/config.ts';
+import { parseDdnsConfig, parseDuration, type DdnsConfig } from '../ddns/config.ts';
 import { parseNotifiers, type NotifierEntry } from '../notifiers/config.ts';
 import { isIP } from 'node:net';
 import { AppError } from '../core/errors.ts';
@@ -17,7 +17,7 @@ import { checkFields, isPlainObject, unknownKey } from './fields.ts';
 import { resolveReferences } from './references.ts';
 import { parseCertificates, type CertificateEntry } from './certificates.ts';
 import { parseConfigText, readConfigText } from './config-file.ts';
-import { DEFAULT_DNS_TIMEOUT_MS, DEFAULT_LISTEN } from './schema.ts';
+import { DEFAULT_DNS_TIMEOUT_MS, DEFAULT_LISTEN, DEFAULT_SKEW_THRESHOLD } from './schema.ts';
 import { parseListenAddress, type ListenAddress } from './listen.ts';
 
 export interface ProviderEntry {
@@ -33,7 +33,8 @@ export interface ZkConfig {
   readonly file?: string;
   /** Where the daemon's HTTP API listens: `--listen` > ZONEKEEPER_LISTEN > `listen:` > stored > 127.0.0.1:9876 (when loaded with loadEffectiveConfig). */
   readonly listen: ListenAddress;
-  readonly clock: { readonly ntp: readonly ServerAddress[] };
+  /** `skewThresholdMs`: the daemon notifies (clock-skew) when the system clock is further than this from the trusted time. */
+  readonly clock: { readonly ntp: readonly ServerAddress[]; readonly skewThresholdMs: number };
   /** Resolver entries: "system" or addresses. */
   readonly resolvers: readonly (ServerAddress | 'system')[];
   readonly nameservers: ReadonlyMap<string, readonly ServerAddress[]>;
@@ -107,8 +108,11 @@ export function parseConfig(doc: unknown, env: NodeJS.ProcessEnv): ZkConfig {
 
   const clock = doc['clock'] ?? {};
   if (!isPlainObject(clock)) throw invalid('clock', 'expected a mapping');
-  for (const key of Object.keys(clock)) if (key !== 'ntp') throw unknownKey('clock', key, ['ntp']);
+  const clockKeys = ['ntp', 'skewThreshold'];
+  for (const key of Object.keys(clock)) if (!clockKeys.includes(key)) throw unknownKey('clock', key, clockKeys);
   const ntp = stringList(clock['ntp'], 'clock.ntp', env).map((s, i) => parseServerAddress(s, 123, `clock.ntp[${i}]`));
+  const skewThresholdMs = parseDuration(clock['skewThreshold'] ?? DEFAULT_SKEW_THRESHOLD, 'clock.skewThreshold', env);
+  if (skewThresholdMs < 1000) throw invalid('clock.skewThreshold', 'must be at least 1s');
 
   const dns = doc['dns'] ?? {};
   if (!isPlainObject(dns)) throw invalid('dns', 'expected a mapping');
@@ -165,5 +169,5 @@ export function parseConfig(doc: unknown, env: NodeJS.ProcessEnv): ZkConfig {
   const certificates = parseCertificates(doc['certificates'], [...providers.keys()], env);
   const ddns = parseDdnsConfig(doc['ddns'], new Map([...providers].map(([name, p]) => [name, p.manifest])), env);
   const notifiers = parseNotifiers(doc['notifiers'], env);
-  return { listen, clock: { ntp }, resolvers, nameservers, dnsTimeoutMs: timeout, providers, certificates, ddns, notifiers };
+  return { listen, clock: { ntp, skewThresholdMs }, resolvers, nameservers, dnsTimeoutMs: timeout, providers, certificates, ddns, notifiers };
 }

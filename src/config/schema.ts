@@ -61,6 +61,8 @@ export type SchemaNode = LeafNode | SectionNode | NamesNode | ListNode | TypedNo
 
 export const DEFAULT_LISTEN = '127.0.0.1:9876';
 export const DEFAULT_DNS_TIMEOUT_MS = 2000;
+/** clock.skewThreshold: how far the system clock may be from the trusted time before the daemon notifies. */
+export const DEFAULT_SKEW_THRESHOLD = '60s';
 
 const leaf = (type: LeafType, more: Omit<LeafNode, 'kind' | 'type'> = {}): LeafNode => ({ kind: 'leaf', type, ...more });
 const section = (keys: Record<string, SchemaNode>, more: Omit<SectionNode, 'kind' | 'keys'> = {}): SectionNode => ({ kind: 'section', keys, ...more });
@@ -88,7 +90,7 @@ const IP_FAMILY = section(
 
 export const CONFIG_SCHEMA: SectionNode = section({
   listen: leaf('string', { default: DEFAULT_LISTEN }),
-  clock: section({ ntp: leaf('strings', { default: [] }) }),
+  clock: section({ ntp: leaf('strings', { default: [] }), skewThreshold: leaf('string', { default: DEFAULT_SKEW_THRESHOLD }) }),
   dns: section({
     resolvers: leaf('strings', { default: ['system'] }),
     nameservers: { kind: 'names', entry: leaf('strings') },

@@ -133,6 +133,12 @@ export const ERROR_CODES = {
   SERVICE_FILE_FAILED: { kind: 'internal' },
   /** systemctl, launchctl or systemd-sysusers failed (evidence: command, status, error, completed). */
   SERVICE_COMMAND_FAILED: { kind: 'internal' },
+  // notifications
+  NOTIFY_REJECTED: { kind: 'provider' },
+  SMTP_CONNECTION: { kind: 'network' },
+  SMTP_REPLY: { kind: 'provider' },
+  SMTP_AUTH_FAILED: { kind: 'auth' },
+  SMTP_STARTTLS_UNAVAILABLE: { kind: 'provider' },
   // generic
   ABORTED: { kind: 'aborted' },
   INTERNAL: { kind: 'internal' },

@@ -14,7 +14,9 @@
  * - ddns: one DDNS pass every `ddns.interval` (when records are configured);
  * - renewals: janitor, then renew what is due, hourly and at the earliest
  *   next renewal time (ARI windows);
- * - housekeeping: prune events older than 90 days and expired sessions, daily.
+ * - housekeeping: prune events older than 90 days and expired sessions, daily;
+ * - expiry: certificate-expiring notifications, daily (also after renewals).
+ * Notifications beyond the DDNS pass's own: notifications.ts.
  *
  * `stop()` (SIGTERM/SIGINT in `run`) stops the scheduler — running jobs see
  * their signal abort and clean up their challenge records — then the HTTP
@@ -34,7 +36,10 @@ import { createApp } from '../web/app.ts';
 import { LoginThrottle } from '../web/auth/throttle.ts';
 import { newSecret } from '../web/auth/tokens.ts';
 import type { Logger } from './log.ts';
+import { DaemonMetrics } from '../observability/daemon-metrics.ts';
+import { configSecrets, keyTextForms, processSecrets } from '../observability/secret-values.ts';
 import { Scheduler } from './scheduler.ts';
+import { daemonNotifications } from './notifications.ts';
 
 const HOUR = 3_600_000;
 const EVENT_RETENTION_MS = 90 * 24 * HOUR;
@@ -74,7 +79,11 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   await mkdir(o.global.data, { recursive: true, mode: 0o700 });
   let effective = loadRuntimeEffectiveConfig(o.global, o.env);
   const config = effective.config;
-  const rt: Runtime = await openRuntime(o.global, config);
+  // The log censors every configured secret value (and the key sealing them) wherever it turns up.
+  processSecrets.set('config', configSecrets(config));
+  processSecrets.set('env', keyTextForms(o.env['ZONEKEEPER_SECRET_KEY']));
+  const metrics = new DaemonMetrics(o.version);
+  const rt: Runtime = await openRuntime(o.global, config, undefined, { wrapProvider: metrics.meter });
   const store = await rt.store();
   await rt.syncClock();
   const startedAt = Math.floor(rt.clock.clock.now());
@@ -84,6 +93,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const tokenFile = join(o.global.data, 'setup-token');
   if ((await store.countUsers()) === 0) {
     setupToken = newSecret(24);
+    processSecrets.set('setup', [setupToken]);
     await writeFile(tokenFile, `${setupToken}\n`, { mode: 0o600 });
     log.warn({ event: 'setup-needed', tokenFile }, `no admin account yet: open the API and POST /api/setup with the token in ${tokenFile}`);
   }
@@ -91,11 +101,23 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const scheduler = new Scheduler({
     clock: rt.clock.clock,
     store,
-    onRun: (job, r) => (r.ok ? log.info({ event: 'job', job, ok: true }) : log.warn({ event: 'job', job, ok: false, error: r.error?.toJSON() })),
+    onRun: (job, r) => {
+      metrics.jobRun(job, r);
+      if (r.ok) log.info({ event: 'job', job, ok: true });
+      else log.warn({ event: 'job', job, ok: false, error: r.error?.toJSON() });
+    },
   });
   const logLine = (job: string) => (line: string) => log.info({ event: 'progress', job }, line);
+  const notify = daemonNotifications({ rt, store, log });
 
-  await scheduler.add({ name: 'clock', intervalMs: 15 * 60_000, run: () => rt.syncClock() });
+  await scheduler.add({
+    name: 'clock',
+    intervalMs: 15 * 60_000,
+    run: async (signal) => {
+      await rt.syncClock();
+      await notify.afterClockSync(signal);
+    },
+  });
   await scheduler.add({
     name: 'ddns',
     // Read at every scheduling: a reload may change it.
@@ -109,7 +131,9 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       const ddns = rt.config.ddns;
       if (ddns.records.length === 0) return;
       const r = await runDdnsPass(ddns, { clock: rt.clock.clock, http: rt.http, dns: rt.dns, store, provider: (name) => rt.provider(name).provider, notifiers: rt.notifiers(), signal }, { dryRun: false });
+      await notify.afterDdnsPass(r, signal);
       for (const x of r.pass.records) if (x.action === 'updated' || x.action === 'failed') log.info({ event: 'ddns-record', fqdn: x.fqdn, type: x.type, provider: x.provider, action: x.action, before: x.before, after: x.after, error: x.error?.toJSON() });
+      metrics.ddnsPass(r.pass.records);
       const failed = r.pass.records.find((x) => x.action === 'failed')?.error;
       if (failed !== undefined) throw failed;
       if (r.missingFamily !== undefined) throw (r.missingFamily === 4 ? r.detection.ipv4 : r.detection.ipv6)?.error ?? new AppError('IP_QUORUM_NOT_REACHED');
@@ -122,12 +146,15 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     run: async (signal) => {
       await janitor(rt, logLine('renewals'), signal);
       const outcomes = await renewCertificates(rt, { force: false, overrides: {}, dataDir: o.global.data, log: logLine('renewals'), signal });
+      await notify.afterRenewals(outcomes, signal);
+      metrics.renewals(outcomes);
       const due = outcomes.flatMap((x) => (x.nextRenewalAt === undefined ? [] : [x.nextRenewalAt]));
       const failed = outcomes.find((x) => x.error !== undefined)?.error;
       if (failed !== undefined) throw failed;
       return due.length === 0 ? {} : { nextRunAt: Math.min(...due) };
     },
   });
+  await scheduler.add({ name: 'expiry', intervalMs: 24 * HOUR, run: (signal) => notify.checkExpiry(signal) });
   await scheduler.add({
     name: 'housekeeping',
     intervalMs: 24 * HOUR,
@@ -138,7 +165,10 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     },
   });
 
+  metrics.readFrom({ store, clock: rt.clock.clock, jobs: () => scheduler.states() });
   const app = createApp({
+    metrics: () => metrics.expose(),
+    log,
     store,
     clock: rt.clock.clock,
     throttle: new LoginThrottle(rt.clock.clock),
@@ -187,6 +217,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
         return { ok: false, errors: r.errors };
       }
       effective = r.config;
+      processSecrets.set('config', configSecrets(r.config.config));
       rt.reconfigure(r.config.config);
       log.info({ event: 'reloaded', config: r.config.config.file ?? null }, 'configuration reloaded');
       // A DDNS pass at once on the new configuration.

@@ -7,13 +7,17 @@
  * Detection asks only the families some record needs (every configured
  * family when there is no record: a look without changes). The pass never
  * throws for a provider or a notifier; only a store failure or an abort does.
+ *
+ * Events: the reconcile's (ip-changed, record-updated, update-failed), plus
+ * one `ddns-failed` per pass in which a record failed or a needed family
+ * had no address, summarising every failure (fqdn, type, provider, error
+ * code and evidence). It is stored like the others; a dry run emits none.
  */
 import type { Clock } from '../clock/clock.ts';
 import type { DnsContext } from '../dns/context.ts';
 import type { HttpClient } from '../http/types.ts';
-import { dispatch, type Delivery } from '../notifiers/dispatch.ts';
-import type { Notifier } from '../notifiers/types.ts';
-import type { NotifierEntry } from '../notifiers/config.ts';
+import { dispatch, type Delivery, type NotifierSet } from '../notifiers/dispatch.ts';
+import type { NotifyEvent } from '../notifiers/types.ts';
 import type { DnsProvider } from '../providers/types.ts';
 import type { DdnsConfig } from './config.ts';
 import { detect } from './ip/detect.ts';
@@ -27,13 +31,16 @@ export interface DdnsPassDeps {
   readonly dns: DnsContext;
   readonly store: DdnsStore;
   readonly provider: (name: string) => DnsProvider;
-  readonly notifiers: ReadonlyMap<string, { entry: NotifierEntry; notifier: Notifier }>;
+  readonly notifiers: NotifierSet;
   readonly signal?: AbortSignal;
 }
 
 export interface DdnsPassResult {
   readonly detection: Detection;
   readonly pass: PassResult;
+  /** The `ddns-failed` summary of this pass, when something failed (not in a dry run). */
+  readonly failed?: NotifyEvent;
+  /** Notifications sent or attempted (held-back ones are left out). */
   readonly deliveries: readonly Delivery[];
   /** A family that some record needs had no address. */
   readonly missingFamily?: 4 | 6;
@@ -66,7 +73,27 @@ export async function runDdnsPass(config: DdnsConfig, deps: DdnsPassDeps, o: { r
           dryRun: o.dryRun,
           ...(deps.signal === undefined ? {} : { signal: deps.signal }),
         });
-  const deliveries = o.dryRun ? [] : await dispatch(pass.events, deps.notifiers, deps.signal);
   const missing = [detection.ipv4, detection.ipv6].find((d) => d !== undefined && d.address === undefined && config.records.some((r) => (r.type === 'A' ? 4 : 6) === d.family));
-  return { detection, pass, deliveries, ...(missing === undefined ? {} : { missingFamily: missing.family }) };
+  const failed = o.dryRun ? undefined : await summarizeFailures(pass, missing, deps);
+  const deliveries = o.dryRun ? [] : (await dispatch(failed === undefined ? pass.events : [...pass.events, failed], deps.notifiers, deps.signal)).filter((d) => d.suppressed === undefined);
+  return { detection, pass, ...(failed === undefined ? {} : { failed }), deliveries, ...(missing === undefined ? {} : { missingFamily: missing.family }) };
+}
+
+/** Store and return the pass's `ddns-failed` event; undefined when nothing failed. */
+async function summarizeFailures(pass: PassResult, missing: Detection['ipv4'], deps: DdnsPassDeps): Promise<NotifyEvent | undefined> {
+  const failures = pass.records.filter((r) => r.action === 'failed');
+  if (failures.length === 0 && missing === undefined) return undefined;
+  const event: NotifyEvent = {
+    kind: 'ddns-failed',
+    subject: 'ddns',
+    at: Math.floor(deps.clock.now()),
+    data: {
+      failed: failures.length + (missing === undefined ? 0 : pass.records.filter((r) => r.action === 'no-address').length),
+      records: pass.records.length,
+      failures: failures.map((r) => ({ fqdn: r.fqdn.replace(/\.$/, ''), type: r.type, provider: r.provider, error: r.error?.toJSON() ?? null })),
+      detection: missing === undefined ? [] : [{ family: missing.family === 4 ? 'ipv4' : 'ipv6', error: missing.error?.toJSON() ?? 'IP_QUORUM_NOT_REACHED' }],
+    },
+  };
+  await deps.store.addEvent(event);
+  return event;
 }

@@ -14,6 +14,9 @@ import { errorResponse, webError } from './http-errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { publicAuthRoutes, sessionRoutes } from './routes/auth.ts';
 import { stateRoutes, type StateRouteDeps } from './routes/state.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { accessLog } from '../observability/access-log.ts';
+import type { Logger } from '../daemon/log.ts';
 
 export interface WebDeps extends StateRouteDeps {
   readonly store: Store;
@@ -21,10 +24,15 @@ export interface WebDeps extends StateRouteDeps {
   readonly throttle: LoginThrottle;
   setupToken(): string | undefined;
   readonly secureCookies: boolean;
+  /** GET /metrics (Prometheus text), authenticated; absent: no such route. */
+  readonly metrics?: () => Promise<string>;
+  /** The access log (method, path, route, status; never headers, query or body); absent: none. */
+  readonly log?: Logger;
 }
 
 export function createApp(d: WebDeps): Hono {
   const app = new Hono();
+  if (d.log !== undefined) app.use('*', accessLog(d.log, d.clock));
   app.onError((e, c) => errorResponse(c, toAppError(e)));
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/readyz', async (c) => {
@@ -43,6 +51,7 @@ export function createApp(d: WebDeps): Hono {
   authed.use('*', requireAuth(d.store, d.clock));
   authed.route('/', sessionRoutes(d));
   authed.route('/', stateRoutes(d));
+  if (d.metrics !== undefined) authed.route('/', metricsRoutes({ metrics: d.metrics }));
   authed.get('/openapi.json', (c) => c.json(openApiDocument(d.version)));
   authed.all('*', (c) => errorResponse(c, webError('WEB_NOT_FOUND', { path: c.req.path })));
   app.route('/', authed);

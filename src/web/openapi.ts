@@ -38,6 +38,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/providers': { get: op('Configured providers (setting names, never secret values)') },
       '/api/providers/{name}/test': { post: op('provider test: reachable, credential, zone, write probe, clock (?zone=&readOnly=true)') },
       '/openapi.json': { get: op('This document') },
+      '/metrics': { get: op('Prometheus metrics (text format 0.0.4); scrape with an API token') },
     },
   };
 }

@@ -2,14 +2,15 @@
  * The webhook notifier's configuration: an http(s) URL template, a method,
  * headers (name → template) and a JSON body template (default: the whole
  * event as JSON). Placeholders: `kind`, `subject`, `at` (ISO 8601), `old`,
- * `new`, `error` (the error code of a failure), and `event` (the whole
- * event as JSON; in a body it stands bare: `{"text": "{{kind}}", "event": {{event}}}`).
+ * `new`, `error` (the error code of a failure), `title` and `text` (the
+ * event rendered in the notifier's `lang`), and `event` (the whole event as
+ * JSON; in a body it stands bare: `{"text": "{{kind}}", "event": {{event}}}`).
  */
 import { AppError } from '../../core/errors.ts';
 import { parseTemplate, renderTemplate, type Template } from '../../core/template.ts';
 
-export type NotifyPlaceholder = 'kind' | 'subject' | 'at' | 'old' | 'new' | 'error' | 'event';
-export const NOTIFY_PLACEHOLDERS: readonly NotifyPlaceholder[] = ['kind', 'subject', 'at', 'old', 'new', 'error', 'event'];
+export type NotifyPlaceholder = 'kind' | 'subject' | 'at' | 'old' | 'new' | 'error' | 'title' | 'text' | 'event';
+export const NOTIFY_PLACEHOLDERS: readonly NotifyPlaceholder[] = ['kind', 'subject', 'at', 'old', 'new', 'error', 'title', 'text', 'event'];
 /** Placeholders inserted as JSON documents (not as string content) in a body. */
 export const RAW_JSON: readonly NotifyPlaceholder[] = ['event'];
 
@@ -23,7 +24,7 @@ export interface WebhookNotifierConfig {
   readonly timeoutMs: number;
 }
 
-const SAMPLE: Record<NotifyPlaceholder, string> = { kind: 'ip-changed', subject: 'ipv4', at: '2026-01-01T00:00:00.000Z', old: '1.1.1.1', new: '8.8.8.8', error: '', event: '{"kind":"ip-changed"}' };
+const SAMPLE: Record<NotifyPlaceholder, string> = { kind: 'ip-changed', subject: 'ipv4', at: '2026-01-01T00:00:00.000Z', old: '1.1.1.1', new: '8.8.8.8', error: '', title: 'IPv4 changed', text: 'line 1\nline 2', event: '{"kind":"ip-changed"}' };
 
 function invalid(path: string, reason: string): AppError {
   return new AppError('CONFIG_INVALID', { evidence: { path, reason } });

@@ -3,11 +3,12 @@ import { readTrustFile } from '../../config/trust-file.ts';
 import { HEADER_NAME } from '../../providers/webhook/config.ts';
 import { timeoutSetting } from '../../providers/settings.ts';
 import { parseTemplate } from '../../core/template.ts';
+import { NOTIFIER_COMMON_FIELDS } from '../common-fields.ts';
 import type { NotifierManifest } from '../types.ts';
 import { NOTIFY_PLACEHOLDERS, parseBody, parseUrl, type WebhookNotifierConfig } from './config.ts';
 import { WebhookNotifier } from './notifier.ts';
 
-const PLACEHOLDERS = '{{kind}}, {{subject}}, {{at}}, {{old}}, {{new}}, {{error}}, {{event}} (the whole event as JSON)';
+const PLACEHOLDERS = '{{kind}}, {{subject}}, {{at}}, {{old}}, {{new}}, {{error}}, {{title}} and {{text}} (the event in the notifier\'s lang), {{event}} (the whole event as JSON)';
 
 export const webhookNotifierManifest: NotifierManifest<WebhookNotifierConfig> = {
   id: 'webhook',
@@ -26,6 +27,7 @@ export const webhookNotifierManifest: NotifierManifest<WebhookNotifierConfig> = 
     { name: 'body', type: 'string', required: false, secret: false, description: `JSON text template; default: the event as JSON. ${PLACEHOLDERS}` },
     { name: 'trust', type: 'string', required: false, secret: false, description: 'PEM file of the roots trusted for this receiver only' },
     { name: 'timeout', type: 'integer', required: false, secret: false, description: 'ms per request', default: 10_000 },
+    ...NOTIFIER_COMMON_FIELDS,
   ],
   parse(raw, path) {
     const headers = Object.entries((raw['headers'] ?? {}) as Record<string, string>).map(([name, value]) => ({

@@ -3,13 +3,13 @@ import { AppError, type EvidenceValue } from '../../core/errors.ts';
 import { renderTemplate } from '../../core/template.ts';
 import type { Clock } from '../../clock/clock.ts';
 import type { HttpClient } from '../../http/types.ts';
-import type { Notifier, NotifyEvent } from '../types.ts';
+import type { Notifier, NotifyEvent, RenderedEvent } from '../types.ts';
 import { RAW_JSON, type NotifyPlaceholder, type WebhookNotifierConfig } from './config.ts';
 
 const text = (v: EvidenceValue | undefined): string => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
-/** The placeholder values of an event. */
-export function eventValues(e: NotifyEvent): Record<NotifyPlaceholder, string> {
+/** The placeholder values of an event (`rendered`: its title and text in the notifier's language). */
+export function eventValues(e: NotifyEvent, rendered: RenderedEvent): Record<NotifyPlaceholder, string> {
   const error = e.data['error'];
   const code = error !== null && typeof error === 'object' && !Array.isArray(error) ? error['code'] : error;
   return {
@@ -19,6 +19,8 @@ export function eventValues(e: NotifyEvent): Record<NotifyPlaceholder, string> {
     old: text(e.data['old']),
     new: text(e.data['new']),
     error: text(code),
+    title: rendered.title,
+    text: rendered.text,
     event: JSON.stringify({ kind: e.kind, subject: e.subject, at: new Date(e.at).toISOString(), data: e.data }),
   };
 }
@@ -32,8 +34,8 @@ export class WebhookNotifier implements Notifier {
     this.#http = deps.http;
   }
 
-  async send(e: NotifyEvent, signal?: AbortSignal): Promise<void> {
-    const values = eventValues(e);
+  async send(e: NotifyEvent, rendered: RenderedEvent, signal?: AbortSignal): Promise<void> {
+    const values = eventValues(e, rendered);
     const c = this.#c;
     const url = renderTemplate(c.url, values, 'url');
     const body = c.body === undefined ? values.event : renderTemplate(c.body, values, 'json', RAW_JSON);
