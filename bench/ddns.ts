@@ -86,7 +86,7 @@ async function pass(bed: BindBed, t: Target, dataDir: string, desired: readonly 
   try {
     t.reset();
     const start = performance.now();
-    const r = await reconcile({ desired, addresses: { ipv4: address }, provider: () => t.provider, store, dns, clock, readEvery: 12, concurrency: 4, perProvider: 4, dryRun: false });
+    const r = await reconcile({ desired, addresses: { ipv4: address }, provider: () => t.provider, store, dns, clock, readEvery: 12, concurrency: 4, perProvider: 2, dryRun: false });
     const failed = r.records.find((x) => x.action === 'failed');
     if (failed !== undefined) throw new Error(`${t.name}: ${failed.fqdn} failed: ${failed.error?.code ?? '?'} ${JSON.stringify(failed.error?.diagnosis.evidence)}`);
     await mapLimit(r.records, 64, (x) =>

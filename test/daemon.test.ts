@@ -10,68 +10,17 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KEY_FULL, startBind, stopBind, type BindBed } from './harness/bind.ts';
-import { CLI_MAIN, REPO_ROOT } from './harness/cli.ts';
+import { REPO_ROOT } from './harness/cli.ts';
+import { spawnCli, watchDaemon, type DaemonProcess } from './harness/daemon-process.ts';
 import { probe } from './harness/dns-probe.ts';
 import { startPebble, type PebbleBed } from './harness/pebble.ts';
 import { writeLabConfig } from './harness/zk-config.ts';
 import { openSqliteStore } from '../src/store/sqlite/open.ts';
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly lines: string[];
-  readonly exited: Promise<number | null>;
-  /** Resolves with the first log line matching. */
-  waitFor(pred: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
-}
-
-function watch(child: ChildProcess): Running {
-  const lines: string[] = [];
-  const waiters: { pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
-  let buf = '';
-  child.stdout?.on('data', (b: Buffer) => {
-    buf += b.toString('utf8');
-    let i: number;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      lines.push(line);
-      let parsed: Record<string, unknown> | undefined;
-      try {
-        parsed = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        continue;
-      }
-      for (const w of waiters.slice()) {
-        if (!w.pred(parsed)) continue;
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(parsed);
-      }
-    }
-  });
-  child.stderr?.on('data', (b: Buffer) => lines.push(`stderr: ${b.toString('utf8')}`));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    lines,
-    exited,
-    waitFor: (pred, timeoutMs = 60_000) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no such log line within ${timeoutMs} ms:\n${lines.join('\n')}`)), timeoutMs);
-        waiters.push({ pred, resolve: (l) => (clearTimeout(timer), resolve(l)) });
-        void exited.then((code) => reject(new Error(`the daemon exited (${code}):\n${lines.join('\n')}`)));
-      }),
-  };
-}
-
-async function stop(r: Running): Promise<number | null> {
-  if (r.child.pid !== undefined && r.child.exitCode === null) process.kill(-r.child.pid, 'SIGTERM');
-  return r.exited;
-}
 
 let dir: string;
 before(() => {
@@ -86,10 +35,10 @@ describe('npm start on a fresh clone', () => {
     mkdirSync(clone);
     for (const entry of ['package.json', 'src', 'node_modules', 'bin']) symlinkSync(join(REPO_ROOT, entry), join(clone, entry));
     const child = spawn('npm', ['start', '--silent'], { cwd: clone, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZONEKEEPER_CONFIG: '', ZONEKEEPER_DATA: '', ZONEKEEPER_LISTEN: '' } });
-    const r = watch(child);
+    const r = watchDaemon(child);
     let daemonPid: number | undefined;
     try {
-      const listening = await r.waitFor((l) => l['event'] === 'listening');
+      const listening = (await r.waitFor((l) => l['event'] === 'listening')).line;
       daemonPid = Number(listening['pid']);
       assert.equal(listening['url'], 'http://127.0.0.1:9876');
       const health = await fetch('http://127.0.0.1:9876/healthz');
@@ -103,7 +52,7 @@ describe('npm start on a fresh clone', () => {
     } finally {
       // SIGTERM to the daemon itself (npm → sh → node): npm then exits with the daemon's status.
       if (daemonPid !== undefined) process.kill(daemonPid, 'SIGTERM');
-      else await stop(r);
+      else await r.stop();
       assert.equal(await r.exited, 0, r.lines.join('\n'));
     }
     assert.ok(r.lines.some((l) => l.includes('"event":"stopped"')), r.lines.join('\n'));
@@ -126,10 +75,9 @@ describe('the daemon with a configuration', () => {
       extra: ['ddns:', '  ipv4: { sources: [{ type: command, run: "echo 81.2.69.170" }], quorum: 1 }', '  ipv6: false', '  records:', '    - { name: daemon.example.test, type: A, provider: lab, ttl: 300 }'].join('\n'),
     });
     const data = join(dir, 'data2');
-    const child = spawn(process.execPath, [CLI_MAIN, '--config', config, '--data', data, 'run', '--listen', '127.0.0.1:0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const r = watch(child);
+    const r = spawnCli(['--config', config, '--data', data, 'run', '--listen', '127.0.0.1:0']);
     try {
-      const url = String((await r.waitFor((l) => l['event'] === 'listening'))['url']);
+      const url = String((await r.waitFor((l) => l['event'] === 'listening')).line['url']);
       await r.waitFor((l) => l['event'] === 'job' && l['job'] === 'ddns');
       assert.ok(r.lines.some((l) => l.includes('"job":"ddns","ok":true')), r.lines.join('\n'));
       for (const s of bed.servers) {
@@ -153,7 +101,7 @@ describe('the daemon with a configuration', () => {
       const records = (await (await fetch(`${url}/api/records`, { headers: { cookie } })).json()) as { records: { name: string; values: string[] }[] };
       assert.deepEqual(records.records.map((x) => [x.name, x.values]), [['daemon.example.test', ['81.2.69.170']]]);
     } finally {
-      assert.equal(await stop(r), 0, r.lines.join('\n'));
+      assert.equal(await r.stop(), 0, r.lines.join('\n'));
     }
     const log = r.lines.join('\n');
     assert.ok(!log.includes(key.secret), 'the TSIG secret never reaches the log');
@@ -168,14 +116,14 @@ describe('the daemon with a configuration', () => {
     const configText = (names: string[]): string => readFileSync(writeLabConfig(join(dir, 'reload-template.yaml'), bed, { extra: ddns(names) }), 'utf8');
     const config = join(dir, 'reload.yaml');
     writeFileSync(config, configText(['reload-a']));
-    const child = spawn(process.execPath, [CLI_MAIN, '--config', config, '--data', join(dir, 'data-reload'), 'run', '--listen', '127.0.0.1:0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const r = watch(child);
+    const r = spawnCli(['--config', config, '--data', join(dir, 'data-reload'), 'run', '--listen', '127.0.0.1:0']);
+    const child = r.child;
     try {
-      const url = String((await r.waitFor((l) => l['event'] === 'listening'))['url']);
+      const url = String((await r.waitFor((l) => l['event'] === 'listening')).line['url']);
       await r.waitFor((l) => l['event'] === 'job' && l['job'] === 'ddns');
       writeFileSync(config, 'providers: [this is: not valid\n');
       process.kill(child.pid as number, 'SIGHUP');
-      const refused = await r.waitFor((l) => l['event'] === 'reload-refused');
+      const refused = (await r.waitFor((l) => l['event'] === 'reload-refused')).line;
       assert.equal((refused['errors'] as { code: string }[])[0]?.code, 'CONFIG_INVALID');
       assert.equal((await fetch(`${url}/healthz`)).status, 200, 'still serving on the old configuration');
       writeFileSync(config, configText(['reload-a', 'reload-b']));
@@ -184,7 +132,7 @@ describe('the daemon with a configuration', () => {
       await r.waitFor((l) => l['event'] === 'ddns-record' && l['fqdn'] === 'reload-b.example.test.');
       assert.deepEqual((await probe(bed.primary.host, bed.primary.port, 'reload-b.example.test', 'A')).answers.map((a) => a.data), ['81.2.69.171']);
     } finally {
-      assert.equal(await stop(r), 0, r.lines.join('\n'));
+      assert.equal(await r.stop(), 0, r.lines.join('\n'));
     }
   });
 });
@@ -212,21 +160,20 @@ describe('the daemon killed during a renewal', () => {
       extra: ['certificates:', '  kill:', '    domains: [kill.example.test, "*.kill.example.test"]', '    provider: lab', `    ca: { directory: "${pebble.directoryUrl}", trust: "${pebble.tlsCaFile}" }`].join('\n'),
     });
     const data = join(dir, 'data-kill');
-    const start = (): Running => watch(spawn(process.execPath, [CLI_MAIN, '--config', config, '--data', data, 'run', '--listen', '127.0.0.1:0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const start = (): DaemonProcess => spawnCli(['--config', config, '--data', data, 'run', '--listen', '127.0.0.1:0']);
     const first = start();
-    await first.waitFor((l) => l['event'] === 'progress' && l['job'] === 'renewals' && String(l['msg']).includes('TXT written'), 120_000);
-    if (first.child.pid !== undefined) process.kill(-first.child.pid, 'SIGKILL');
-    await first.exited;
+    await first.waitFor((l) => l['event'] === 'progress' && l['job'] === 'renewals' && String(l['msg']).includes('TXT written'));
+    await first.stop('SIGKILL');
     assert.ok((await challengeTxt()).length >= 1, 'the kill left a challenge record (the test killed mid-issuance)');
 
     const second = start();
     try {
-      const done = await second.waitFor((l) => l['event'] === 'job' && l['job'] === 'renewals', 120_000);
+      const done = (await second.waitFor((l) => l['event'] === 'job' && l['job'] === 'renewals')).line;
       assert.equal(done['ok'], true, second.lines.join('\n'));
       assert.ok(second.lines.some((l) => l.includes('janitor removed')), second.lines.join('\n'));
       assert.deepEqual(await challengeTxt(), []);
     } finally {
-      assert.equal(await stop(second), 0);
+      assert.equal(await second.stop(), 0);
     }
     assert.ok(existsSync(join(data, 'certificates', 'kill', 'fullchain.pem')));
     const store = await openSqliteStore(join(data, 'zonekeeper.db'));

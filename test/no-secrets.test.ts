@@ -18,7 +18,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,9 +26,9 @@ import { join } from 'node:path';
 import { PROMETHEUS_CONTENT_TYPE } from '../src/observability/exposition.ts';
 import { assertExposition, sampleLines } from '../src/observability/testing/exposition-grammar.ts';
 import { KEY_FULL, startBind, stopBind, type BindBed } from './harness/bind.ts';
-import { CLI_MAIN } from './harness/cli.ts';
 import { probe } from './harness/dns-probe.ts';
 import { startTencentEmulator, type TencentEmulator } from './emulators/tencent.ts';
+import { spawnCli } from './harness/daemon-process.ts';
 
 const rnd = (n = 12): string => randomBytes(n).toString('hex');
 const TC_ID = 'AKIDnosecret000000000000000000000000';
@@ -81,50 +80,6 @@ function sweep(secrets: ReadonlyMap<string, Map<string, string>>, artifacts: rea
   return hits;
 }
 
-interface Daemon {
-  readonly child: ChildProcess;
-  readonly lines: string[];
-  readonly exited: Promise<number | null>;
-  waitFor(pred: (l: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
-}
-
-function watch(child: ChildProcess): Daemon {
-  const lines: string[] = [];
-  const waiters: { pred: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
-  let buf = '';
-  child.stdout?.on('data', (b: Buffer) => {
-    buf += b.toString('utf8');
-    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      lines.push(line);
-      let parsed: Record<string, unknown>;
-      try {
-        parsed = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        continue;
-      }
-      for (const w of waiters.slice())
-        if (w.pred(parsed)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(parsed);
-        }
-    }
-  });
-  child.stderr?.on('data', (b: Buffer) => lines.push(`stderr: ${b.toString('utf8')}`));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    lines,
-    exited,
-    waitFor: (pred, timeoutMs = 120_000) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no such log line within ${timeoutMs} ms:\n${lines.join('\n')}`)), timeoutMs);
-        waiters.push({ pred, resolve: (l) => (clearTimeout(timer), resolve(l)) });
-        void exited.then((code) => reject(new Error(`the daemon exited (${code}):\n${lines.join('\n')}`)));
-      }),
-  };
-}
 
 let dir: string;
 let bed: BindBed;
@@ -203,8 +158,8 @@ describe('no secret in any log line, API response or metric', () => {
       { mode: 0o600 },
     );
     const data = join(dir, 'data');
-    const env = { ...process.env, ZONEKEEPER_SECRET_KEY: SECRET_KEY_BYTES.toString('hex'), ZONEKEEPER_LOG_LEVEL: 'debug', ZK_TEST_BAD_KEY: TC_BAD_KEY };
-    const d = watch(spawn(process.execPath, [CLI_MAIN, '--config', config, '--data', data, 'run', '--listen', '127.0.0.1:0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env }));
+    const env = { ZONEKEEPER_SECRET_KEY: SECRET_KEY_BYTES.toString('hex'), ZONEKEEPER_LOG_LEVEL: 'debug', ZK_TEST_BAD_KEY: TC_BAD_KEY };
+    const d = spawnCli(['--config', config, '--data', data, 'run', '--listen', '127.0.0.1:0'], { env });
 
     const artifacts: Artifact[] = [];
     const none = new Set<string>();
@@ -226,8 +181,8 @@ describe('no secret in any log line, API response or metric', () => {
     let setupToken = '';
     let metricsText = '';
     try {
-      url = String((await d.waitFor((l) => l['event'] === 'listening'))['url']);
-      const firstPass = await d.waitFor((l) => l['event'] === 'job' && l['job'] === 'ddns');
+      url = String((await d.waitFor((l) => l['event'] === 'listening')).line['url']);
+      const firstPass = (await d.waitFor((l) => l['event'] === 'job' && l['job'] === 'ddns')).line;
       assert.equal(firstPass['ok'], false, 'the wrong credential fails its record');
       assert.ok(d.lines.some((l) => l.includes('"event":"ddns-record"') && l.includes('nosecret-bad.example.test') && l.includes('"action":"failed"')), d.lines.join('\n'));
 
@@ -302,8 +257,7 @@ describe('no secret in any log line, API response or metric', () => {
       assert.ok(sampleLines(metricsText, 'zonekeeper_clock_offset_seconds').length > 0, 'the HTTPS answers gave clock samples');
       assert.ok(sampleLines(metricsText, 'zonekeeper_provider_request_duration_seconds_count').some((l) => l.includes('provider="tc"')), metricsText);
     } finally {
-      if (d.child.pid !== undefined && d.child.exitCode === null) process.kill(-d.child.pid, 'SIGTERM');
-      assert.equal(await d.exited, 0, d.lines.join('\n'));
+      assert.equal(await d.stop(), 0, d.lines.join('\n'));
     }
     assert.ok(d.lines.some((l) => l.includes('"event":"http"')), 'the access log was on (debug)');
 

@@ -21,7 +21,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,11 +31,11 @@ import { openSqliteStore } from '../src/store/sqlite/open.ts';
 import type { EventRecord } from '../src/store/store.ts';
 import { KEY_FULL, startBind, stopBind, type BindBed } from './harness/bind.ts';
 import { startChrony, type Chrony } from './harness/chrony.ts';
-import { CLI_MAIN, runCli } from './harness/cli.ts';
-import { faketimeEnv } from './harness/faketime.ts';
+import { runCli } from './harness/cli.ts';
 import { startNotifyCapture, type CapturedRequest, type NotifyCapture } from './harness/notify-capture.ts';
 import { startPebble, type PebbleBed } from './harness/pebble.ts';
 import { startSmtpCapture, type SmtpCapture } from './harness/smtp-capture.ts';
+import { spawnCli } from './harness/daemon-process.ts';
 
 const SMTP_USER = 'zk-daemon';
 const SMTP_PASSWORD = 'daemon-smtp-Pw_0192';
@@ -134,54 +133,6 @@ function titleOf(r: CapturedRequest): { notifier: string; title: string; kind?: 
   return { notifier: 'hook', title: String(b['title']), kind: String(b['kind']) };
 }
 
-interface Running {
-  readonly child: ChildProcess;
-  readonly lines: string[];
-  readonly exited: Promise<number | null>;
-  /** The first log line at or after position `from` matching `pred`, and its position. */
-  waitFor(pred: (l: Record<string, unknown>) => boolean, from?: number): Promise<{ line: Record<string, unknown>; at: number }>;
-}
-
-/** The CLI as a detached process (its own process group), its system clock `faketime` off. */
-function run(args: string[], faketime: string): Running {
-  const child = spawn(process.execPath, [CLI_MAIN, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...faketimeEnv(faketime) } });
-  const lines: string[] = [];
-  const parsed: Record<string, unknown>[] = [];
-  let buf = '';
-  child.stdout?.on('data', (b: Buffer) => {
-    buf += b.toString('utf8');
-    let i: number;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      lines.push(line);
-      try {
-        parsed.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        // not a log line
-      }
-    }
-  });
-  child.stderr?.on('data', (b: Buffer) => lines.push(`stderr: ${b.toString('utf8')}`));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    lines,
-    exited,
-    async waitFor(pred, from = 0) {
-      const deadline = performance.now() + 240_000;
-      let exitedWith: number | null | undefined;
-      void exited.then((c) => (exitedWith = c));
-      for (;;) {
-        const at = parsed.findIndex((l, i) => i >= from && pred(l));
-        if (at >= 0) return { line: parsed[at] as Record<string, unknown>, at };
-        if (exitedWith !== undefined) throw new Error(`the daemon exited (${exitedWith}):\n${lines.join('\n')}`);
-        if (performance.now() > deadline) throw new Error(`no such log line:\n${lines.join('\n')}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
-  };
-}
 
 test('every event kind reaches the SMTP server and each chat vendor, in its language, once', { timeout: 600_000 }, async () => {
   const addressFile = join(dir, 'ipv4.txt');
@@ -203,7 +154,7 @@ test('every event kind reaches the SMTP server and each chat vendor, in its lang
     await store.close();
   }
 
-  const daemon = run(['--config', cfg, '--data', data, 'run', '--listen', '127.0.0.1:0'], '+5m');
+  const daemon = spawnCli(['--config', cfg, '--data', data, 'run', '--listen', '127.0.0.1:0'], { faketime: '+5m' });
   try {
     await daemon.waitFor((l) => l['event'] === 'listening');
     // A job's line is logged once its run, notifications included, is over.
@@ -213,12 +164,11 @@ test('every event kind reaches the SMTP server and each chat vendor, in its lang
     writeFileSync(addressFile, '81.2.69.161\n');
     process.kill(daemon.child.pid as number, 'SIGHUP');
     const reloaded = await daemon.waitFor((l) => l['event'] === 'reloaded');
-    await daemon.waitFor(job('ddns'), reloaded.at);
+    await daemon.waitFor(job('ddns'), { from: reloaded.at });
     const hookKinds = new Set(capture.requests.map(titleOf).map((s) => s.kind));
     assert.deepEqual(ALL_KINDS.filter((k) => !hookKinds.has(k)), [], daemon.lines.join('\n'));
   } finally {
-    if (daemon.child.pid !== undefined && daemon.child.exitCode === null) process.kill(-daemon.child.pid, 'SIGTERM');
-    assert.equal(await daemon.exited, 0, daemon.lines.join('\n'));
+    assert.equal(await daemon.stop(), 0, daemon.lines.join('\n'));
   }
 
   const store = await openSqliteStore(join(data, 'zonekeeper.db'));

@@ -201,3 +201,23 @@ void test('a TTL that differs makes the record differ', async () => {
   assert.equal(r.records[0]?.action, 'updated');
   assert.equal(p.records[0]?.ttl, 120);
 });
+
+void test('a zone still throttled after the HTTP retries is tried once more after a pause, not failed', async () => {
+  const { p, clock, run } = setup();
+  let throttles = 1;
+  const read = p.getRecords.bind(p);
+  p.getRecords = () => (throttles-- > 0 ? Promise.reject(new AppError('HTTP_RATE_LIMITED', { retryAfterMs: 3000 })) : read());
+  const pass = run();
+  // The pass sleeps on the fake clock: move it past the pause.
+  for (let i = 0; i < 50 && clock.pendingSleeps === 0; i++) await new Promise((r) => setImmediate(r));
+  clock.advance(3000);
+  const r = await pass;
+  assert.deepEqual(r.records.map((x) => x.action), ['updated', 'updated', 'updated']);
+  // A second throttle on the retry is a failure with the code.
+  throttles = 2;
+  const second = run({ addresses: { ipv4: '81.2.69.200', ipv6: '2a01:4f8::1' } });
+  for (let i = 0; i < 50 && clock.pendingSleeps === 0; i++) await new Promise((r2) => setImmediate(r2));
+  clock.advance(3000);
+  const r2 = await second;
+  assert.deepEqual(r2.records.map((x) => [x.type, x.action, x.error?.code]), [['A', 'failed', 'HTTP_RATE_LIMITED'], ['AAAA', 'unchanged', undefined], ['A', 'failed', 'HTTP_RATE_LIMITED']]);
+});

@@ -17,7 +17,8 @@
  *   TTL or proxied flag that differs also makes a record differ.
  * - Zones run with at most `concurrency` in flight overall and
  *   `perProvider` per provider (vendor rate limits; the HTTP layer also
- *   honours 429/503 Retry-After).
+ *   honours 429/503 Retry-After, and a zone still throttled after its
+ *   retries is tried once more after a pause).
  * - Every outcome is saved to the store (state per record; the last error
  *   kept until a success); events: `ip-changed` when a family's address
  *   differs from the stored one, `record-updated` with old and new values,
@@ -174,7 +175,7 @@ export async function reconcile(o: ReconcileOptions): Promise<PassResult> {
       let held: readonly DnsRecord[];
       try {
         reads++;
-        held = await provider.getRecords(zone, call);
+        held = await throttled(o, () => provider.getRecords(zone, call));
       } catch (e) {
         const error = toAppError(e);
         for (const item of items) await fail(item, error);
@@ -213,7 +214,7 @@ export async function reconcile(o: ReconcileOptions): Promise<PassResult> {
       };
       try {
         writes++;
-        await provider.setRecords(zone, differing.map((x) => x.record), call);
+        await throttled(o, () => provider.setRecords(zone, differing.map((x) => x.record), call));
         await written(differing);
       } catch (e) {
         if (differing.length === 1) {
@@ -235,6 +236,25 @@ export async function reconcile(o: ReconcileOptions): Promise<PassResult> {
   });
 
   return { records: o.desired.map((d) => outcomes.get(d) as RecordOutcome), events, reads, writes };
+}
+
+/** Pause after the vendor's rate limit outlasted the HTTP layer's retries, before the one more try. */
+const RATE_LIMIT_PAUSE_MS = 2000;
+
+/**
+ * `fn`, and once more after a pause when the vendor still throttles
+ * (HTTP_RATE_LIMITED after the HTTP layer's own retries): several zones in
+ * flight share one account's limit, so a pass waits rather than fails.
+ */
+async function throttled<T>(o: ReconcileOptions, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const err = toAppError(e);
+    if (err.code !== 'HTTP_RATE_LIMITED') throw err;
+    await o.clock.sleep(Math.max(err.diagnosis.retryAfterMs ?? 0, RATE_LIMIT_PAUSE_MS), o.signal);
+    return fn();
+  }
 }
 
 async function saveState(o: ReconcileOptions, item: Item, zone: string, values: readonly string[], confirmedAt: number, updatedAt: number | undefined): Promise<void> {

@@ -43,7 +43,7 @@ import type { DnsProvider } from '../../src/providers/types.ts';
 import { rfc2136Manifest } from '../../src/providers/rfc2136/manifest.ts';
 import { KEY_FULL, type BindBed } from '../harness/bind.ts';
 import type { RateLimitedHost, VendorShapes } from './faults.ts';
-import { startHttpsEmulator } from './https-emulator.ts';
+import { sharedFields, startHttpsEmulator } from './https-emulator.ts';
 
 export interface AlidnsEmulatorKey {
   readonly accessKeyId: string;
@@ -321,22 +321,13 @@ export async function startAlidnsEmulator(o: AlidnsEmulatorOptions): Promise<Ali
   });
 
   return {
+    ...sharedFields(base),
     endpoint: base.origin,
-    port: base.port,
-    rootPem: base.rootPem,
-    requests: base.requests,
-    errors: base.errors,
-    faults: base.faults,
-    limit: base.limit,
-    throttled: base.throttled,
     nonceReuses: () => reuses,
-    count: base.count,
-    writes: base.writes,
     reset: () => {
       base.reset();
       reuses = 0;
     },
-    close: base.close,
   };
 }
 

@@ -30,7 +30,7 @@ import type { DnsRecord } from '../../src/core/record.ts';
 import type { DnsProvider } from '../../src/providers/types.ts';
 import { DAY_MS } from '../../src/http/testing/certs.ts';
 import { htmlAnswer, type Fault, type RateLimitedHost, type VendorShapes } from './faults.ts';
-import { startHttpsEmulator, type RequestLogEntry } from './https-emulator.ts';
+import { sharedFields, startHttpsEmulator, type RequestLogEntry } from './https-emulator.ts';
 
 export type { RequestLogEntry } from './https-emulator.ts';
 
@@ -270,18 +270,10 @@ export async function startCloudflareEmulator(o: CloudflareEmulatorOptions): Pro
   let limiter: Fault | undefined;
 
   return {
+    ...sharedFields(base),
     endpoint: `${base.origin}${BASE}`,
     caPem: base.rootPem,
-    rootPem: base.rootPem,
     log: base.log,
-    requests: base.requests,
-    errors: base.errors,
-    faults: base.faults,
-    limit: base.limit,
-    throttled: base.throttled,
-    count: base.count,
-    writes: base.writes,
-    reset: base.reset,
     rateLimit: (n) => {
       const i = limiter === undefined ? -1 : base.faults.indexOf(limiter);
       if (i >= 0) base.faults.splice(i, 1);
@@ -294,7 +286,6 @@ export async function startCloudflareEmulator(o: CloudflareEmulatorOptions): Pro
       return z.id;
     },
     records: (zone) => [...[...zones.values()].find((x) => x.absolute === zone)?.records.values() ?? []],
-    close: base.close,
   };
 }
 

@@ -35,7 +35,7 @@ import type { DnsProvider } from '../../src/providers/types.ts';
 import { rfc2136Manifest } from '../../src/providers/rfc2136/manifest.ts';
 import { KEY_FULL, type BindBed } from '../harness/bind.ts';
 import { htmlAnswer, type RateLimitedHost, type VendorShapes } from './faults.ts';
-import { startHttpsEmulator } from './https-emulator.ts';
+import { sharedFields, startHttpsEmulator } from './https-emulator.ts';
 
 export interface DmeEmulatorKey {
   readonly apiKey: string;
@@ -294,18 +294,8 @@ export async function startDmeEmulator(o: DmeEmulatorOptions): Promise<DmeEmulat
   });
 
   return {
+    ...sharedFields(base),
     endpoint: `${base.origin}/V2.0`,
-    port: base.port,
-    rootPem: base.rootPem,
-    requests: base.requests,
-    errors: base.errors,
-    faults: base.faults,
-    limit: base.limit,
-    throttled: base.throttled,
-    count: base.count,
-    writes: base.writes,
-    reset: base.reset,
-    close: base.close,
   };
 }
 

@@ -144,3 +144,20 @@ export async function startHttpsEmulator(o: HttpsEmulatorOptions): Promise<Https
     close: () => server.close(),
   };
 }
+
+/** What every emulator hands on from its base unchanged (its own fields come on top). */
+export function sharedFields(base: HttpsEmulatorBase): Pick<HttpsEmulatorBase, 'port' | 'rootPem' | 'requests' | 'errors' | 'faults' | 'limit' | 'throttled' | 'count' | 'writes' | 'reset' | 'close'> {
+  return {
+    port: base.port,
+    rootPem: base.rootPem,
+    requests: base.requests,
+    errors: base.errors,
+    faults: base.faults,
+    limit: base.limit,
+    throttled: base.throttled,
+    count: base.count,
+    writes: base.writes,
+    reset: base.reset,
+    close: base.close,
+  };
+}

@@ -46,7 +46,7 @@ import type { DnsProvider } from '../../src/providers/types.ts';
 import { rfc2136Manifest } from '../../src/providers/rfc2136/manifest.ts';
 import { KEY_FULL, type BindBed } from '../harness/bind.ts';
 import type { RateLimitedHost, VendorShapes } from './faults.ts';
-import { startHttpsEmulator } from './https-emulator.ts';
+import { sharedFields, startHttpsEmulator } from './https-emulator.ts';
 
 export interface HuaweiEmulatorKey {
   readonly accessKeyId: string;
@@ -347,22 +347,13 @@ export async function startHuaweiEmulator(o: HuaweiEmulatorOptions): Promise<Hua
   endpoint = base.origin;
 
   return {
+    ...sharedFields(base),
     endpoint,
-    port: base.port,
-    rootPem: base.rootPem,
-    requests: base.requests,
-    errors: base.errors,
-    faults: base.faults,
-    limit: base.limit,
-    throttled: base.throttled,
     reportedServerTimes: serverTimes,
-    count: base.count,
-    writes: base.writes,
     reset: () => {
       base.reset();
       serverTimes.length = 0;
     },
-    close: base.close,
   };
 }
 

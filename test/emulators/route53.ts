@@ -42,7 +42,7 @@ import type { DnsProvider } from '../../src/providers/types.ts';
 import { rfc2136Manifest } from '../../src/providers/rfc2136/manifest.ts';
 import { KEY_FULL, type BindBed } from '../harness/bind.ts';
 import type { RateLimitedHost, VendorShapes } from './faults.ts';
-import { startHttpsEmulator } from './https-emulator.ts';
+import { sharedFields, startHttpsEmulator } from './https-emulator.ts';
 
 export interface Route53EmulatorKey {
   readonly accessKeyId: string;
@@ -382,23 +382,14 @@ export async function startRoute53Emulator(o: Route53EmulatorOptions): Promise<R
   });
 
   return {
+    ...sharedFields(base),
     endpoint: base.origin,
-    port: base.port,
-    rootPem: base.rootPem,
     zoneIds,
-    requests: base.requests,
-    errors: base.errors,
-    faults: base.faults,
-    limit: base.limit,
-    throttled: base.throttled,
     skewNows,
-    count: base.count,
-    writes: base.writes,
     reset: () => {
       base.reset();
       skewNows.length = 0;
     },
-    close: base.close,
   };
 }
 

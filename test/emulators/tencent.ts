@@ -39,7 +39,7 @@ import type { DnsProvider } from '../../src/providers/types.ts';
 import { rfc2136Manifest } from '../../src/providers/rfc2136/manifest.ts';
 import { KEY_FULL, type BindBed } from '../harness/bind.ts';
 import { htmlAnswer, type RateLimitedHost, type VendorShapes } from './faults.ts';
-import { startHttpsEmulator } from './https-emulator.ts';
+import { sharedFields, startHttpsEmulator } from './https-emulator.ts';
 
 export interface EmulatorKey {
   readonly secretId: string;
@@ -241,8 +241,14 @@ export async function startTencentEmulator(o: TencentEmulatorOptions): Promise<T
       const old = typeof id === 'number' ? byId.get(id) : undefined;
       if (old === undefined || old.domain !== domain) throw new ApiError('InvalidParameter.RecordIdInvalid', 'The record ID is invalid.');
       const r = input(p);
-      await bind.deleteRecords(`${domain}.`, [old.rec]);
-      await bind.appendRecords(`${domain}.`, [r]);
+      // One UPDATE, as the vendor's change is one: the other values at the name stay (BIND notifies its secondaries once).
+      if (r.name === old.rec.name && r.type === old.rec.type) {
+        const others = (await listAll(domain)).filter((x) => x.name === r.name && x.type === r.type && !same(x, old.rec));
+        await bind.setRecords(`${domain}.`, [...others, r]);
+      } else {
+        await bind.deleteRecords(`${domain}.`, [old.rec]);
+        await bind.appendRecords(`${domain}.`, [r]);
+      }
       byId.delete(id as number);
       ids.set(`${domain}|${r.name}|${r.type}|${r.data}`, id as number);
       byId.set(id as number, { domain, rec: r });
@@ -340,18 +346,8 @@ export async function startTencentEmulator(o: TencentEmulatorOptions): Promise<T
   });
 
   return {
+    ...sharedFields(base),
     endpoint: base.origin,
-    port: base.port,
-    rootPem: base.rootPem,
-    requests: base.requests,
-    errors: base.errors,
-    faults: base.faults,
-    limit: base.limit,
-    throttled: base.throttled,
-    count: base.count,
-    writes: base.writes,
-    reset: base.reset,
-    close: base.close,
   };
 }
 
