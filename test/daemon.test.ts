@@ -108,7 +108,7 @@ describe('the daemon with a configuration', () => {
     assert.ok(!log.includes('a long enough password'));
   });
 
-  test('SIGHUP: a bad new config is refused and the running one keeps working; a good one takes effect at once', async () => {
+  test('reload: a bad new config (SIGHUP) is refused and the running one keeps working; a good one (file change) takes effect at once', async () => {
     const key = bed.keys[KEY_FULL];
     assert.ok(key !== undefined);
     const ddns = (names: string[]): string =>
@@ -126,11 +126,60 @@ describe('the daemon with a configuration', () => {
       const refused = (await r.waitFor((l) => l['event'] === 'reload-refused')).line;
       assert.equal((refused['errors'] as { code: string }[])[0]?.code, 'CONFIG_INVALID');
       assert.equal((await fetch(`${url}/healthz`)).status, 200, 'still serving on the old configuration');
+      // No signal this time: the file watcher reloads a changed file by itself.
+      const logsSoFar = r.logs.length;
       writeFileSync(config, configText(['reload-a', 'reload-b']));
-      process.kill(child.pid as number, 'SIGHUP');
-      await r.waitFor((l) => l['event'] === 'reloaded');
+      await r.waitFor((l) => l['event'] === 'reloaded', { from: logsSoFar });
       await r.waitFor((l) => l['event'] === 'ddns-record' && l['fqdn'] === 'reload-b.example.test.');
       assert.deepEqual((await probe(bed.primary.host, bed.primary.port, 'reload-b.example.test', 'A')).answers.map((a) => a.data), ['81.2.69.171']);
+    } finally {
+      assert.equal(await r.stop(), 0, r.lines.join('\n'));
+    }
+  });
+
+  test('a provider entered through the API: validated, stored sealed, used at once; a replaced secret takes effect without a restart', async () => {
+    const key = bed.keys[KEY_FULL];
+    assert.ok(key !== undefined);
+    const data = join(dir, 'data-api-provider');
+    const r = spawnCli(['--config', writeLabConfig(join(dir, 'api-provider.yaml'), bed), '--data', data, 'run', '--listen', '127.0.0.1:0']);
+    try {
+      const url = String((await r.waitFor((l) => l['event'] === 'listening')).line['url']);
+      const token = readFileSync(join(data, 'setup-token'), 'utf8').trim();
+      const setup = await fetch(`${url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, username: 'admin', password: 'a long enough password' }) });
+      const pairs = setup.headers.getSetCookie().map((c) => c.split(';')[0] as string);
+      const auth = { cookie: pairs.join('; '), 'x-csrf-token': pairs.find((p) => p.startsWith('zk_csrf='))?.slice(8) ?? '', 'content-type': 'application/json' };
+      const put = (name: string, body: unknown): Promise<Response> => fetch(`${url}/api/providers/${name}`, { method: 'PUT', headers: auth, body: JSON.stringify(body) });
+      const settings = (secret: string): Record<string, unknown> => ({ type: 'rfc2136', server: `${bed.primary.host}:${bed.primary.port}`, tsig: { name: key.name, algorithm: key.algorithm, secret } });
+
+      // Invalid: refused with the configuration error, nothing stored.
+      const bad = await put('stored', { type: 'rfc2136', server: 'not an address' });
+      assert.equal(bad.status, 400);
+      assert.equal(((await bad.json()) as { errors: { code: string }[] }).errors[0]?.code, 'CONFIG_INVALID');
+      // The file's provider is the file's.
+      assert.equal((await put('lab', settings(key.secret))).status, 409);
+
+      assert.equal((await put('stored', settings(key.secret))).status, 200);
+      const list = (await (await fetch(`${url}/api/providers`, { headers: auth })).json()) as { providers: { name: string; source: string }[] };
+      assert.deepEqual(
+        list.providers.map((x) => `${x.name} ${x.source}`).sort((a, b) => a.localeCompare(b)),
+        ['lab file', 'stored stored'],
+      );
+      const providerTest = async (): Promise<{ ok: boolean; checks: { id: string; status: string; error?: { code: string } }[] }> =>
+        (await (await fetch(`${url}/api/providers/stored/test?zone=example.test&readOnly=true`, { method: 'POST', headers: auth })).json()) as { ok: boolean; checks: { id: string; status: string; error?: { code: string } }[] };
+      assert.equal((await providerTest()).ok, true);
+
+      // Replace the secret with a wrong one: the very next use sees it.
+      assert.equal((await put('stored', settings('d3Jvbmctc2VjcmV0LWZvci10aGUta2V5LTAwMDAwMDA='))).status, 200);
+      const replaced = await providerTest();
+      assert.equal(replaced.checks.find((c) => c.id === 'credential')?.error?.code, 'TSIG_BADSIG');
+
+      // Sealed at rest: the SQLite file holds neither secret.
+      const raw = readFileSync(join(data, 'zonekeeper.db'));
+      assert.ok(!raw.includes(key.secret) && !raw.includes('d3Jvbmctc2VjcmV0LWZvci10aGUta2V5LTAwMDAwMDA='));
+
+      assert.equal((await fetch(`${url}/api/providers/stored`, { method: 'DELETE', headers: auth })).status, 200);
+      const gone = (await (await fetch(`${url}/api/providers`, { headers: auth })).json()) as { providers: { name: string }[] };
+      assert.deepEqual(gone.providers.map((x) => x.name), ['lab']);
     } finally {
       assert.equal(await r.stop(), 0, r.lines.join('\n'));
     }

@@ -28,6 +28,10 @@ import { serve } from '@hono/node-server';
 import type { GlobalOptions } from '../cli/args.ts';
 import { configLoadOptions, loadRuntimeEffectiveConfig, openRuntime, type Runtime } from '../cli/runtime.ts';
 import { reloadConfig } from '../config/reload.ts';
+import type { StoredSettings } from '../config/provenance.ts';
+import { formatPath } from '../config/setting-path.ts';
+import { openSealedStore } from '../secrets/sealed-store.ts';
+import type { Store } from '../store/store.ts';
 import { janitor, renewCertificates } from '../certs/service.ts';
 import { AppError } from '../core/errors.ts';
 import { runDdnsPass } from '../ddns/pass.ts';
@@ -61,7 +65,7 @@ export interface Daemon {
    * credential takes effect at once; the listen address needs a restart);
    * an invalid one is refused with its errors and the running one stays.
    */
-  reload(): { readonly ok: boolean; readonly errors: readonly AppError[] };
+  reload(): Promise<{ readonly ok: boolean; readonly errors: readonly AppError[] }>;
   stop(): Promise<void>;
 }
 
@@ -74,10 +78,27 @@ function listenOn(app: { fetch: (r: Request) => Response | Promise<Response> }, 
   });
 }
 
+/** The stored layer: every setting saved through the API, by dotted path (secret ones opened by the sealed store). */
+async function storedOf(store: Pick<Store, 'listSettings'>): Promise<StoredSettings> {
+  return new Map((await store.listSettings()).map((x) => [x.path, JSON.parse(x.value) as unknown]));
+}
+
+/** The stored layer before the runtime exists (the configuration decides nothing about the store's place). */
+async function readStoredSettings(dataDir: string, env: NodeJS.ProcessEnv): Promise<StoredSettings> {
+  const store = await openSealedStore({ dataDir, env });
+  try {
+    return await storedOf(store);
+  } finally {
+    await store.close();
+  }
+}
+
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const { log } = o;
   await mkdir(o.global.data, { recursive: true, mode: 0o700 });
-  let effective = loadRuntimeEffectiveConfig(o.global, o.env);
+  // Settings stored through the API (sealed in the store) are the `stored` layer under the file.
+  const stored = await readStoredSettings(o.global.data, o.env);
+  let effective = loadRuntimeEffectiveConfig(o.global, o.env, stored);
   const config = effective.config;
   // The log censors every configured secret value (and the key sealing them) wherever it turns up.
   processSecrets.set('config', configSecrets(config));
@@ -166,7 +187,45 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   });
 
   metrics.readFrom({ store, clock: rt.clock.clock, jobs: () => scheduler.states() });
+  /** Load the configuration again over `storedNow` and swap it in whole, or refuse it and keep the running one. */
+  const apply = (storedNow: StoredSettings): { ok: boolean; errors: readonly AppError[] } => {
+    const r = reloadConfig(effective, configLoadOptions(o.global, o.env, storedNow));
+    if (!r.ok) {
+      log.error({ event: 'reload-refused', errors: r.errors.map((e) => e.toJSON()) }, 'the new configuration is invalid; the running one stays');
+      return { ok: false, errors: r.errors };
+    }
+    effective = r.config;
+    processSecrets.set('config', configSecrets(r.config.config));
+    rt.reconfigure(r.config.config);
+    log.info({ event: 'reloaded', config: r.config.config.file ?? null }, 'configuration reloaded');
+    // A DDNS pass at once on the new configuration.
+    void scheduler.runNow('ddns');
+    return { ok: true, errors: [] };
+  };
+  /**
+   * A provider entered through the API: validated with the whole
+   * configuration first (nothing is stored when the result would not load),
+   * then stored sealed as one secret setting `providers.<name>`, then applied
+   * — every record and certificate using it gets the new credential at once.
+   * `undefined` removes it. A provider the file (or env) defines is theirs.
+   */
+  const saveProvider = async (name: string, value: Record<string, unknown> | undefined): Promise<{ ok: boolean; errors: readonly AppError[]; conflict?: string }> => {
+    const path = formatPath(['providers', name]);
+    const owner = effective.settings.find((x) => x.path === `${path}.type`)?.source;
+    if (owner !== undefined && owner !== 'stored') return { ok: false, errors: [], conflict: owner };
+    const next = new Map(await storedOf(store));
+    if (value === undefined) next.delete(path);
+    else next.set(path, value);
+    const check = reloadConfig(effective, configLoadOptions(o.global, o.env, next));
+    if (!check.ok) return { ok: false, errors: check.errors };
+    if (value === undefined) await store.deleteSetting(path);
+    else await store.saveSetting({ path, value: JSON.stringify(value), secret: true, updatedAt: Math.floor(rt.clock.clock.now()) });
+    return apply(next);
+  };
+
   const app = createApp({
+    saveProvider,
+    providerSource: (name) => effective.settings.find((x) => x.path === `${formatPath(['providers', name])}.type`)?.source,
     metrics: () => metrics.expose(),
     log,
     store,
@@ -210,19 +269,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   return {
     url,
     scheduler,
-    reload() {
-      const r = reloadConfig(effective, configLoadOptions(o.global, o.env));
-      if (!r.ok) {
-        log.error({ event: 'reload-refused', errors: r.errors.map((e) => e.toJSON()) }, 'the new configuration is invalid; the running one stays');
-        return { ok: false, errors: r.errors };
-      }
-      effective = r.config;
-      processSecrets.set('config', configSecrets(r.config.config));
-      rt.reconfigure(r.config.config);
-      log.info({ event: 'reloaded', config: r.config.config.file ?? null }, 'configuration reloaded');
-      // A DDNS pass at once on the new configuration.
-      void scheduler.runNow('ddns');
-      return { ok: true, errors: [] };
+    async reload() {
+      return apply(await storedOf(store));
     },
     async stop() {
       clearInterval(watchSetup);

@@ -36,6 +36,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/certificates': { get: op('Certificates, expiry, next renewal, ARI window') },
       '/api/certificates/renew': { post: op('Run the renewal check now (renews what is due)') },
       '/api/providers': { get: op('Configured providers (setting names, never secret values)') },
+      '/api/providers/{name}': {
+        put: op('Create or replace a provider kept in the store, sealed ({type, …settings}); 400 with the configuration errors, 409 when the file defines it', { responses: { '400': error, '409': error } }),
+        delete: op('Remove a provider kept in the store (400 when something still uses it)', { responses: { '400': error, '409': error } }),
+      },
       '/api/providers/{name}/test': { post: op('provider test: reachable, credential, zone, write probe, clock (?zone=&readOnly=true)') },
       '/openapi.json': { get: op('This document') },
       '/metrics': { get: op('Prometheus metrics (text format 0.0.4); scrape with an API token') },

@@ -1,13 +1,16 @@
 /**
  * `run` (also `zonekeeper` with no command, and `npm start`): the daemon in
  * the foreground until SIGTERM or SIGINT (graceful: running jobs finish or
- * clean up), logging JSON lines on stdout; SIGHUP reloads the
- * configuration (a bad one is refused and the running one stays). Where it listens is the
+ * clean up), logging JSON lines on stdout; SIGHUP and any change of the
+ * configuration file reload it (a bad one is refused and the running one
+ * stays). Where it listens is the
  * configuration's `listen` (`--listen host:port` > ZONEKEEPER_LISTEN >
  * `listen:` in the file > 127.0.0.1:9876; port 0 picks a free one).
  */
 import { readFileSync } from 'node:fs';
 import { AppError } from '../../core/errors.ts';
+import { systemClock } from '../../clock/system-clock.ts';
+import { watchConfigFile } from '../../daemon/config-watch.ts';
 import { startDaemon } from '../../daemon/daemon.ts';
 import { createLogger } from '../../daemon/log.ts';
 import { usage } from '../args.ts';
@@ -29,6 +32,8 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
   // SIGHUP: read the configuration again; a bad one is refused and logged, the running one stays.
   const reload = (): void => void daemon.reload();
   process.on('SIGHUP', reload);
+  // …and whenever the file changes.
+  const fileWatch = watchConfigFile(ctx.global.config, systemClock, reload, (e) => log.warn({ event: 'config-watch-failed', error: e.message }, 'cannot watch the configuration file; reload with SIGHUP'));
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
       log.info({ event: 'signal', signal }, `${signal}: stopping`);
@@ -43,5 +48,6 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
     process.on('SIGINT', stop);
   });
   process.removeListener('SIGHUP', reload);
+  fileWatch.close();
   return 0;
 }

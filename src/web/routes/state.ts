@@ -8,6 +8,7 @@ import type { ClockStatus } from '../../clock/corrected-clock.ts';
 import type { ZkConfig } from '../../config/load.ts';
 import type { JobState, RunResult } from '../../daemon/scheduler.ts';
 import type { ProviderTestReport } from '../../doctor/provider-test.ts';
+import type { AppError } from '../../core/errors.ts';
 import type { Store } from '../../store/store.ts';
 import type { AuthEnv } from '../auth/middleware.ts';
 import { errorResponse, webError } from '../http-errors.ts';
@@ -21,6 +22,10 @@ export interface StateRouteDeps {
   jobs(): (JobState & { readonly running: boolean })[];
   runJob(name: string): Promise<RunResult>;
   testProvider(name: string, o: { zone?: string; readOnly: boolean }): Promise<ProviderTestReport>;
+  /** Store (or with undefined remove) a provider entered through the API; see daemon.ts. Absent: read-only API. */
+  saveProvider?(name: string, value: Record<string, unknown> | undefined): Promise<{ ok: boolean; errors: readonly AppError[]; conflict?: string }>;
+  /** Where a configured provider comes from: file, env, stored. */
+  providerSource?(name: string): string | undefined;
 }
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
@@ -117,10 +122,39 @@ export function stateRoutes(d: StateRouteDeps): Hono<AuthEnv> {
       providers: [...d.config().providers.values()].map((p) => ({
         name: p.name,
         type: p.manifest.id,
+        source: d.providerSource?.(p.name) ?? null,
         settings: p.manifest.fields.map((f) => ({ name: f.name, secret: f.secret })),
       })),
     }),
   );
+
+  /**
+   * PUT /api/providers/{name} {type, …settings}: create or replace a provider
+   * kept in the store (sealed). 400 with the configuration errors when the
+   * whole configuration would not load with it (nothing stored); 409 when the
+   * file or the environment defines that provider. DELETE removes it (400
+   * when something still uses it).
+   */
+  const save = async (name: string, value: Record<string, unknown> | undefined): Promise<{ status: 200 | 400 | 409 | 501; body: unknown }> => {
+    if (d.saveProvider === undefined) return { status: 501, body: { error: webError('WEB_BAD_REQUEST', { reason: 'this server does not store providers' }).toJSON() } };
+    const r = await d.saveProvider(name, value);
+    if (r.conflict !== undefined) return { status: 409, body: { error: webError('WEB_BAD_REQUEST', { reason: `provider ${name} is defined by the ${r.conflict}; change it there` }).toJSON() } };
+    if (!r.ok) return { status: 400, body: { errors: r.errors.map((e) => e.toJSON()) } };
+    return { status: 200, body: { ok: true, name, source: value === undefined ? (d.providerSource?.(name) ?? null) : 'stored' } };
+  };
+  app.put('/api/providers/:name', async (c) => {
+    const name = c.req.param('name');
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(name)) return errorResponse(c, webError('WEB_BAD_REQUEST', { reason: 'a provider name is letters, digits, - and _' }));
+    const v: unknown = await c.req.json().catch(() => undefined);
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || typeof (v as Record<string, unknown>)['type'] !== 'string')
+      return errorResponse(c, webError('WEB_BAD_REQUEST', { reason: 'expected a JSON object with the provider type and its settings' }));
+    const r = await save(name, v as Record<string, unknown>);
+    return c.json(r.body as object, r.status);
+  });
+  app.delete('/api/providers/:name', async (c) => {
+    const r = await save(c.req.param('name'), undefined);
+    return c.json(r.body as object, r.status);
+  });
 
   app.post('/api/providers/:name/test', async (c) => {
     try {
