@@ -235,4 +235,45 @@ describe('the daemon killed during a renewal', () => {
       await store.close();
     }
   });
+  test('certificates through the API: issue by domains, renew by name, revoke; serialised with the renewal job', async () => {
+    const data = join(dir, 'data-api-cert');
+    const r = spawnCli(['--config', writeLabConfig(join(dir, 'api-cert.yaml'), bed), '--data', data, 'run', '--listen', '127.0.0.1:0']);
+    try {
+      const url = String((await r.waitFor((l) => l['event'] === 'listening')).line['url']);
+      const token = readFileSync(join(data, 'setup-token'), 'utf8').trim();
+      const setup = await fetch(`${url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, username: 'admin', password: 'a long enough password' }) });
+      const pairs = setup.headers.getSetCookie().map((c) => c.split(';')[0] as string);
+      const auth = { cookie: pairs.join('; '), 'x-csrf-token': pairs.find((p) => p.startsWith('zk_csrf='))?.slice(8) ?? '', 'content-type': 'application/json' };
+      const post = async (path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
+        const res = await fetch(`${url}${path}`, { method: 'POST', headers: auth, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+        return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+      };
+      const issued = await post('/api/certificates', { domains: ['api.example.test', '*.api.example.test'], provider: 'lab', ca: pebble.directoryUrl, caTrust: pebble.tlsCaFile });
+      assert.equal(issued.status, 201, JSON.stringify(issued.json));
+      assert.equal(issued.json['name'], 'api.example.test');
+      assert.ok(existsSync(join(data, 'certificates', 'api.example.test', 'fullchain.pem')));
+      const serial = String(issued.json['serial']);
+
+      // An ad hoc certificate from a private CA: its roots are named again (the trust path is not stored yet).
+      const trust = `caTrust=${encodeURIComponent(pebble.tlsCaFile)}`;
+      const notDue = await post(`/api/certificates/api.example.test/renew?${trust}`);
+      assert.equal(notDue.json['renewed'], false, JSON.stringify(notDue.json));
+      const forced = await post(`/api/certificates/api.example.test/renew?force=true&${trust}`);
+      assert.equal(forced.json['renewed'], true, JSON.stringify(forced.json));
+      assert.notEqual(String(forced.json['serial']), serial);
+
+      const revoked = await post(`/api/certificates/api.example.test/revoke?reason=superseded&${trust}`);
+      assert.equal(revoked.status, 200, JSON.stringify(revoked.json));
+      assert.equal(revoked.json['serial'], forced.json['serial']);
+
+      const missing = await post('/api/certificates/nope/renew');
+      assert.equal(missing.status, 404);
+      assert.equal((missing.json['error'] as { code: string }).code, 'CERTIFICATE_NOT_FOUND');
+      const badDomain = await post('/api/certificates', { domains: ['bad..name'], provider: 'lab' });
+      assert.equal(badDomain.status, 400);
+      assert.equal((badDomain.json['error'] as { code: string }).code, 'NAME_INVALID');
+    } finally {
+      assert.equal(await r.stop(), 0, r.lines.join('\n'));
+    }
+  });
 });

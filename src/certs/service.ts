@@ -25,7 +25,11 @@ import { issueCertificate, type IssueProgress, type IssueResult } from '../acme/
 import { generateAccountKey, importAccountKey } from '../acme/jws.ts';
 import { parseKeyType, type KeyType } from '../acme/keys.ts';
 import { decide, refreshRenewalPlan } from '../acme/renew.ts';
-import type { CertificateEntry } from '../config/certificates.ts';
+import { readFile } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
+import { join } from 'node:path';
+import { acmeDomain, type CertificateEntry } from '../config/certificates.ts';
+import type { ZkConfig } from '../config/load.ts';
 import { runDeploy } from '../deployers/run.ts';
 import type { Runtime } from '../cli/runtime.ts';
 import type { NotifyEvent } from '../notifiers/types.ts';
@@ -159,6 +163,75 @@ export async function issueTarget(rt: Runtime, dataDir: string, t: Target, log: 
     log(`→ deployed (${t.entry.deploy.map((d) => d.type).join(', ')})`);
   }
   return result;
+}
+
+/** A certificate asked for by domains (command line or API), not from the configuration. */
+export interface AdHocRequest extends CertOverrides {
+  readonly domains: readonly string[];
+  readonly name?: string;
+  readonly preferredChain?: string;
+}
+
+/** A certificate issued without `--name` is named after its first domain (`*.` → `_wildcard.`). */
+export function defaultName(firstDomain: string): string {
+  return firstDomain.replace(/^\*\./, '_wildcard.');
+}
+
+/**
+ * The target of `cert issue <domain>…` / POST /api/certificates: domains
+ * checked (acmeDomain: NAME_INVALID), a configured provider required
+ * (PROVIDER_UNKNOWN), CA letsencrypt unless overridden, key ec256 unless asked.
+ */
+export function adHocTarget(config: Pick<ZkConfig, 'providers'>, r: AdHocRequest): Target {
+  if (r.domains.length === 0) throw new AppError('USAGE', { evidence: { reason: 'expected at least one domain' } });
+  const domains = r.domains.map(acmeDomain);
+  if (r.provider === undefined) throw new AppError('USAGE', { evidence: { reason: 'a provider is required' } });
+  if (!config.providers.has(r.provider)) throw new AppError('PROVIDER_UNKNOWN', { evidence: { name: r.provider, known: [...config.providers.keys()] } });
+  return {
+    name: r.name ?? defaultName(domains[0] as string),
+    domains,
+    providerName: r.provider,
+    ca: resolveCa(caFromOverrides(r, 'letsencrypt')),
+    keyType: r.key === undefined ? 'ec256' : parseKeyType(r.key),
+    reuseKey: r.reuseKey === true,
+    contact: r.email === undefined ? [] : [`mailto:${r.email}`],
+    ...(r.preferredChain === undefined ? {} : { preferredChain: r.preferredChain }),
+  };
+}
+
+export const REVOCATION_REASONS: Readonly<Record<string, number>> = {
+  unspecified: 0,
+  keyCompromise: 1,
+  affiliationChanged: 3,
+  superseded: 4,
+  cessationOfOperation: 5,
+};
+
+/**
+ * Revoke the stored certificate `name` with the account that ordered it
+ * (CERTIFICATE_NOT_FOUND, ACME_ACCOUNT_DOES_NOT_EXIST), then make it due for
+ * replacement at once.
+ */
+export async function revokeCertificate(rt: Runtime, dataDir: string, name: string, reason: number, o: CertOverrides = {}): Promise<CertificateRecord> {
+  const store = await rt.store();
+  const record = await store.getCertificate(name);
+  if (record === undefined) throw new AppError('CERTIFICATE_NOT_FOUND', { evidence: { name } });
+  const entry = rt.config.certificates.get(name);
+  const ca = caForRecord(o, record, entry);
+  const account = await store.findAccount(ca.directoryUrl, entry?.email === undefined ? [] : [`mailto:${entry.email}`]);
+  if (account === undefined) throw new AppError('ACME_ACCOUNT_DOES_NOT_EXIST', { evidence: { account: ca.directoryUrl } });
+  const pem = await readFile(join(dataDir, 'certificates', name, 'cert.pem'), 'utf8');
+  const client = new AcmeClient({
+    directoryUrl: ca.directoryUrl,
+    http: rt.http,
+    clock: rt.clock.clock,
+    key: await importAccountKey(account.keyPem),
+    kid: account.accountUrl,
+    ...(ca.trustPem === undefined ? {} : { trustPem: ca.trustPem }),
+  });
+  await client.revoke(new X509Certificate(pem).raw, reason);
+  const now = wholeMs(rt);
+  return store.saveCertificate({ ...record, nextRenewalAt: now, updatedAt: now });
 }
 
 export function resultJson(r: IssueResult): Record<string, unknown> {

@@ -32,7 +32,9 @@ import type { StoredSettings } from '../config/provenance.ts';
 import { formatPath } from '../config/setting-path.ts';
 import { openSealedStore } from '../secrets/sealed-store.ts';
 import type { Store } from '../store/store.ts';
-import { janitor, renewCertificates } from '../certs/service.ts';
+import { adHocTarget, issueTarget, janitor, renewCertificates, resultJson, revokeCertificate, targetFromEntry } from '../certs/service.ts';
+import type { CertificateEntry } from '../config/certificates.ts';
+import { Semaphore } from '../core/limit.ts';
 import { AppError } from '../core/errors.ts';
 import { runDdnsPass } from '../ddns/pass.ts';
 import { testProvider } from '../doctor/provider-test.ts';
@@ -94,6 +96,11 @@ async function readStoredSettings(dataDir: string, env: NodeJS.ProcessEnv): Prom
 }
 
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
+  const configured = (name: string): CertificateEntry => {
+    const entry = rt.config.certificates.get(name);
+    if (entry === undefined) throw new AppError('CERTIFICATE_NOT_FOUND', { evidence: { name, reason: 'not in the configuration' } });
+    return entry;
+  };
   const { log } = o;
   await mkdir(o.global.data, { recursive: true, mode: 0o700 });
   // Settings stored through the API (sealed in the store) are the `stored` layer under the file.
@@ -129,6 +136,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     },
   });
   const logLine = (job: string) => (line: string) => log.info({ event: 'progress', job }, line);
+  // One certificate change at a time: the renewal job and the API's issue / renew / revoke never overlap.
+  const certificates = new Semaphore(1);
   const notify = daemonNotifications({ rt, store, log });
 
   await scheduler.add({
@@ -164,7 +173,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     name: 'renewals',
     intervalMs: HOUR,
     backoff: { initialMs: 5 * 60_000, maxMs: HOUR },
-    run: async (signal) => {
+    run: (signal) => certificates.run(async () => {
       await janitor(rt, logLine('renewals'), signal);
       const outcomes = await renewCertificates(rt, { force: false, overrides: {}, dataDir: o.global.data, log: logLine('renewals'), signal });
       await notify.afterRenewals(outcomes, signal);
@@ -173,7 +182,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       const failed = outcomes.find((x) => x.error !== undefined)?.error;
       if (failed !== undefined) throw failed;
       return due.length === 0 ? {} : { nextRunAt: Math.min(...due) };
-    },
+    }),
   });
   await scheduler.add({ name: 'expiry', intervalMs: 24 * HOUR, run: (signal) => notify.checkExpiry(signal) });
   await scheduler.add({
@@ -224,6 +233,21 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   };
 
   const app = createApp({
+    certificateActions: {
+      issue: (r) =>
+        certificates.run(async () => {
+          const target = r.configured === undefined ? adHocTarget(rt.config, r.request) : targetFromEntry(configured(r.configured));
+          await janitor(rt, logLine('api'));
+          return resultJson(await issueTarget(rt, o.global.data, target, logLine('api')));
+        }),
+      renew: (name, force, caTrust) =>
+        certificates.run(async () => {
+          const [outcome] = await renewCertificates(rt, { names: [name], force, overrides: caTrust === undefined ? {} : { caTrust }, dataDir: o.global.data, log: logLine('api') });
+          if (outcome?.error !== undefined) throw outcome.error;
+          return outcome?.json ?? {};
+        }),
+      revoke: (name, reason, caTrust) => certificates.run(async () => ({ name, serial: (await revokeCertificate(rt, o.global.data, name, reason, caTrust === undefined ? {} : { caTrust })).serial })),
+    },
     saveProvider,
     providerSource: (name) => effective.settings.find((x) => x.path === `${formatPath(['providers', name])}.type`)?.source,
     metrics: () => metrics.expose(),

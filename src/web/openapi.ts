@@ -33,8 +33,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/events': { get: op('Events, oldest first: ?afterId=&kind=&limit=') },
       '/api/records': { get: op('DDNS records: desired and what the provider holds') },
       '/api/ddns/sync': { post: op('Run a DDNS pass now (waits for it)') },
-      '/api/certificates': { get: op('Certificates, expiry, next renewal, ARI window') },
+      '/api/certificates': {
+        get: op('Certificates, expiry, next renewal, ARI window'),
+        post: op('Issue now: {name} of a configured certificate, or {domains, provider, name?, ca?, caTrust?, key?, email?}', { responses: { '201': { description: 'issued' } } }),
+      },
       '/api/certificates/renew': { post: op('Run the renewal check now (renews what is due)') },
+      '/api/certificates/{name}/renew': { post: op('Renew one certificate now (?force=true: even when not due; ?caTrust=<roots file> for one issued ad hoc from a private CA)') },
+      '/api/certificates/{name}/revoke': { post: op('Revoke one certificate (?reason=superseded …); it becomes due for replacement') },
       '/api/providers': { get: op('Configured providers (setting names, never secret values)') },
       '/api/providers/{name}': {
         put: op('Create or replace a provider kept in the store, sealed ({type, …settings}); 400 with the configuration errors, 409 when the file defines it', { responses: { '400': error, '409': error } }),

@@ -3,32 +3,13 @@
  * turns flags and config into an issuance, prints progress on stderr and
  * one result on stdout.
  */
-import { readFile } from 'node:fs/promises';
-import { X509Certificate } from 'node:crypto';
-import { join } from 'node:path';
 import { AppError } from '../../core/errors.ts';
-import { resolveCa } from '../../acme/cas.ts';
-import { AcmeClient } from '../../acme/client.ts';
-import { importAccountKey } from '../../acme/jws.ts';
-import { parseKeyType } from '../../acme/keys.ts';
-import { caForRecord, caFromOverrides, issueTarget, janitor, renewCertificates, resultJson, targetFromEntry, wholeMs, type CertOverrides, type Target } from '../../certs/service.ts';
-import { acmeDomain } from '../../config/certificates.ts';
+import { adHocTarget, issueTarget, janitor, renewCertificates, resultJson, revokeCertificate, REVOCATION_REASONS, targetFromEntry, type CertOverrides, type Target } from '../../certs/service.ts';
 import { usage } from '../args.ts';
 import { optionString, type CommandContext } from '../command.ts';
 import { loadRuntimeConfig, openRuntime } from '../runtime.ts';
 
-export const REVOCATION_REASONS: Record<string, number> = {
-  unspecified: 0,
-  keyCompromise: 1,
-  affiliationChanged: 3,
-  superseded: 4,
-  cessationOfOperation: 5,
-};
-
-/** A certificate issued from the command line is named after its first domain (`*.` → `_wildcard.`). */
-export function defaultName(firstDomain: string): string {
-  return firstDomain.replace(/^\*\./, '_wildcard.');
-}
+export { defaultName, REVOCATION_REASONS } from '../../certs/service.ts';
 
 /** The command line's overrides of a configured certificate. */
 function overrides(ctx: CommandContext): CertOverrides {
@@ -52,22 +33,8 @@ export async function certIssue(ctx: CommandContext): Promise<void> {
     if (entry === undefined) throw usage(nameOpt === undefined ? 'expected <domain>... or --name <configured certificate>' : `no certificate "${nameOpt}" in the configuration`);
     target = targetFromEntry(entry, overrides(ctx));
   } else {
-    const domains = rawDomains.map(acmeDomain);
-    const providerName = optionString(ctx, 'provider');
-    if (providerName === undefined) throw usage('--provider <name> is required');
-    const keyOpt = optionString(ctx, 'key');
-    const email = optionString(ctx, 'email');
     const preferred = optionString(ctx, 'preferred-chain');
-    target = {
-      name: nameOpt ?? defaultName(domains[0] as string),
-      domains,
-      providerName,
-      ca: resolveCa(caFromOverrides(overrides(ctx), 'letsencrypt')),
-      keyType: keyOpt === undefined ? 'ec256' : parseKeyType(keyOpt),
-      reuseKey: ctx.options.get('reuse-key') === true,
-      contact: email === undefined ? [] : [`mailto:${email}`],
-      ...(preferred === undefined ? {} : { preferredChain: preferred }),
-    };
+    target = adHocTarget(config, { ...overrides(ctx), domains: rawDomains, ...(nameOpt === undefined ? {} : { name: nameOpt }), ...(preferred === undefined ? {} : { preferredChain: preferred }) });
   }
   if (!config.providers.has(target.providerName)) {
     throw new AppError('PROVIDER_UNKNOWN', { evidence: { name: target.providerName, known: [...config.providers.keys()] } });
@@ -142,26 +109,7 @@ export async function certRevoke(ctx: CommandContext): Promise<void> {
   const rt = await openRuntime(ctx.global, config);
   try {
     await rt.syncClock();
-    const store = await rt.store();
-    const record = await store.getCertificate(name);
-    if (record === undefined) throw new AppError('CERTIFICATE_NOT_FOUND', { evidence: { name } });
-    const entry = config.certificates.get(name);
-    const ca = caForRecord(overrides(ctx), record, entry);
-    const account = await store.findAccount(ca.directoryUrl, entry?.email === undefined ? [] : [`mailto:${entry.email}`]);
-    if (account === undefined) throw new AppError('ACME_ACCOUNT_DOES_NOT_EXIST', { evidence: { account: ca.directoryUrl } });
-    const pem = await readFile(join(ctx.global.data, 'certificates', name, 'cert.pem'), 'utf8');
-    const client = new AcmeClient({
-      directoryUrl: ca.directoryUrl,
-      http: rt.http,
-      clock: rt.clock.clock,
-      key: await importAccountKey(account.keyPem),
-      kid: account.accountUrl,
-      ...(ca.trustPem === undefined ? {} : { trustPem: ca.trustPem }),
-    });
-    await client.revoke(new X509Certificate(pem).raw, reason);
-    // A revoked certificate is due for replacement at once.
-    const now = wholeMs(rt);
-    await store.saveCertificate({ ...record, nextRenewalAt: now, updatedAt: now });
+    const record = await revokeCertificate(rt, ctx.global.data, name, reason, overrides(ctx));
     ctx.out(ctx.global.json ? JSON.stringify({ ok: true, command: 'cert revoke', name, reason: reasonName, serial: record.serial }) : `${name}: revoked (${reasonName})`);
   } finally {
     await rt.close();

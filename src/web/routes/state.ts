@@ -9,6 +9,7 @@ import type { ZkConfig } from '../../config/load.ts';
 import type { JobState, RunResult } from '../../daemon/scheduler.ts';
 import type { ProviderTestReport } from '../../doctor/provider-test.ts';
 import type { AppError } from '../../core/errors.ts';
+import { REVOCATION_REASONS, type AdHocRequest } from '../../certs/service.ts';
 import type { Store } from '../../store/store.ts';
 import type { AuthEnv } from '../auth/middleware.ts';
 import { errorResponse, webError } from '../http-errors.ts';
@@ -24,6 +25,13 @@ export interface StateRouteDeps {
   testProvider(name: string, o: { zone?: string; readOnly: boolean }): Promise<ProviderTestReport>;
   /** Store (or with undefined remove) a provider entered through the API; see daemon.ts. Absent: read-only API. */
   saveProvider?(name: string, value: Record<string, unknown> | undefined): Promise<{ ok: boolean; errors: readonly AppError[]; conflict?: string }>;
+  /** Issue / renew / revoke now (the daemon serialises them with its renewal job). Absent: read-only API. */
+  readonly certificateActions?: {
+    issue(r: { readonly configured?: string; readonly request: AdHocRequest }): Promise<Record<string, unknown>>;
+    /** `caTrust`: roots file for a certificate issued ad hoc from a private CA (its trust path is not stored yet). */
+    renew(name: string, force: boolean, caTrust?: string): Promise<Record<string, unknown>>;
+    revoke(name: string, reason: number, caTrust?: string): Promise<Record<string, unknown>>;
+  };
   /** Where a configured provider comes from: file, env, stored. */
   providerSource?(name: string): string | undefined;
 }
@@ -116,6 +124,58 @@ export function stateRoutes(d: StateRouteDeps): Hono<AuthEnv> {
   );
 
   app.post('/api/certificates/renew', async (c) => c.json(runJson(await d.runJob('renewals'))));
+
+  const actions = (): NonNullable<StateRouteDeps['certificateActions']> => {
+    if (d.certificateActions === undefined) throw webError('WEB_BAD_REQUEST', { reason: 'this server does not change certificates' });
+    return d.certificateActions;
+  };
+  const strings = (v: unknown, field: string): string[] | undefined => {
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw webError('WEB_BAD_REQUEST', { reason: `${field} must be a list of strings` });
+    return v as string[];
+  };
+  const optional = (b: Record<string, unknown>, field: string): string | undefined => {
+    const v = b[field];
+    if (v !== undefined && typeof v !== 'string') throw webError('WEB_BAD_REQUEST', { reason: `${field} must be a string` });
+    return v;
+  };
+  /** POST /api/certificates: {name} of a configured certificate, or {domains, provider, name?, ca?, caTrust?, key?, email?}: issue now. */
+  app.post('/api/certificates', async (c) => {
+    try {
+      const v: unknown = await c.req.json().catch(() => undefined);
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw webError('WEB_BAD_REQUEST', { reason: 'expected a JSON object' });
+      const b = v as Record<string, unknown>;
+      const domains = strings(b['domains'], 'domains');
+      const name = optional(b, 'name');
+      const fields: Record<string, string> = {};
+      for (const f of ['name', 'provider', 'ca', 'caTrust', 'key', 'email', 'preferredChain'] as const) {
+        const x = optional(b, f);
+        if (x !== undefined) fields[f] = x;
+      }
+      const request: AdHocRequest = { ...fields, domains: domains ?? [] };
+      const result = await actions().issue(domains === undefined ? { ...(name === undefined ? {} : { configured: name }), request } : { request });
+      return c.json({ ok: true, ...result }, 201);
+    } catch (e) {
+      return errorResponse(c, e);
+    }
+  });
+  app.post('/api/certificates/:name/renew', async (c) => {
+    try {
+      return c.json({ ok: true, ...(await actions().renew(c.req.param('name'), c.req.query('force') === 'true', c.req.query('caTrust'))) });
+    } catch (e) {
+      return errorResponse(c, e);
+    }
+  });
+  app.post('/api/certificates/:name/revoke', async (c) => {
+    try {
+      const reasonName = c.req.query('reason') ?? 'unspecified';
+      const reason = REVOCATION_REASONS[reasonName];
+      if (reason === undefined) throw webError('WEB_BAD_REQUEST', { reason: `unknown revocation reason ${reasonName}` });
+      return c.json({ ok: true, reason: reasonName, ...(await actions().revoke(c.req.param('name'), reason, c.req.query('caTrust'))) });
+    } catch (e) {
+      return errorResponse(c, e);
+    }
+  });
 
   app.get('/api/providers', (c) =>
     c.json({
