@@ -22,6 +22,15 @@ import { startPebble, type PebbleBed } from './harness/pebble.ts';
 import { writeLabConfig } from './harness/zk-config.ts';
 import { openSqliteStore } from '../src/store/sqlite/open.ts';
 
+/** First-run setup with the token the daemon wrote: the headers of the admin's session (cookie, CSRF, JSON). */
+async function adminSession(url: string, data: string): Promise<Record<string, string>> {
+  const token = readFileSync(join(data, 'setup-token'), 'utf8').trim();
+  const setup = await fetch(`${url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, username: 'admin', password: 'a long enough password' }) });
+  assert.equal(setup.status, 200);
+  const pairs = setup.headers.getSetCookie().map((c) => c.split(';')[0] as string);
+  return { cookie: pairs.join('; '), 'x-csrf-token': pairs.find((p) => p.startsWith('zk_csrf='))?.slice(8) ?? '', 'content-type': 'application/json' };
+}
+
 let dir: string;
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'zk-daemon-'));
@@ -144,10 +153,7 @@ describe('the daemon with a configuration', () => {
     const r = spawnCli(['--config', writeLabConfig(join(dir, 'api-provider.yaml'), bed), '--data', data, 'run', '--listen', '127.0.0.1:0']);
     try {
       const url = String((await r.waitFor((l) => l['event'] === 'listening')).line['url']);
-      const token = readFileSync(join(data, 'setup-token'), 'utf8').trim();
-      const setup = await fetch(`${url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, username: 'admin', password: 'a long enough password' }) });
-      const pairs = setup.headers.getSetCookie().map((c) => c.split(';')[0] as string);
-      const auth = { cookie: pairs.join('; '), 'x-csrf-token': pairs.find((p) => p.startsWith('zk_csrf='))?.slice(8) ?? '', 'content-type': 'application/json' };
+      const auth = await adminSession(url, data);
       const put = (name: string, body: unknown): Promise<Response> => fetch(`${url}/api/providers/${name}`, { method: 'PUT', headers: auth, body: JSON.stringify(body) });
       const settings = (secret: string): Record<string, unknown> => ({ type: 'rfc2136', server: `${bed.primary.host}:${bed.primary.port}`, tsig: { name: key.name, algorithm: key.algorithm, secret } });
 
@@ -240,10 +246,7 @@ describe('the daemon killed during a renewal', () => {
     const r = spawnCli(['--config', writeLabConfig(join(dir, 'api-cert.yaml'), bed), '--data', data, 'run', '--listen', '127.0.0.1:0']);
     try {
       const url = String((await r.waitFor((l) => l['event'] === 'listening')).line['url']);
-      const token = readFileSync(join(data, 'setup-token'), 'utf8').trim();
-      const setup = await fetch(`${url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, username: 'admin', password: 'a long enough password' }) });
-      const pairs = setup.headers.getSetCookie().map((c) => c.split(';')[0] as string);
-      const auth = { cookie: pairs.join('; '), 'x-csrf-token': pairs.find((p) => p.startsWith('zk_csrf='))?.slice(8) ?? '', 'content-type': 'application/json' };
+      const auth = await adminSession(url, data);
       const post = async (path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
         const res = await fetch(`${url}${path}`, { method: 'POST', headers: auth, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
         return { status: res.status, json: (await res.json()) as Record<string, unknown> };
