@@ -27,6 +27,7 @@ async function adminSession(url: string, data: string): Promise<Record<string, s
   const token = readFileSync(join(data, 'setup-token'), 'utf8').trim();
   const setup = await fetch(`${url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, username: 'admin', password: 'a long enough password' }) });
   assert.equal(setup.status, 200);
+  assert.ok(!existsSync(join(data, 'setup-token')), 'the one-time token is gone once the admin exists');
   const pairs = setup.headers.getSetCookie().map((c) => c.split(';')[0] as string);
   return { cookie: pairs.join('; '), 'x-csrf-token': pairs.find((p) => p.startsWith('zk_csrf='))?.slice(8) ?? '', 'content-type': 'application/json' };
 }

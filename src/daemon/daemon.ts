@@ -256,6 +256,11 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     clock: rt.clock.clock,
     throttle: new LoginThrottle(rt.clock.clock),
     setupToken: () => setupToken,
+    // Setup done: forget the token and its file.
+    setupDone: async () => {
+      setupToken = undefined;
+      await rm(tokenFile, { force: true });
+    },
     secureCookies: true,
     version: o.version,
     startedAt,
@@ -265,23 +270,11 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     runJob: (name) => scheduler.runNow(name),
     testProvider: (name, t) => testProvider({ provider: rt.provider(name).provider, readOnly: t.readOnly, clock: rt.clock.clock, ...(t.zone === undefined ? {} : { zone: t.zone }) }),
   });
-  // Setup done: forget the token and its file.
-  const watchSetup = setInterval(() => {
-    if (setupToken === undefined) return;
-    void store.countUsers().then(async (n) => {
-      if (n > 0 && setupToken !== undefined) {
-        setupToken = undefined;
-        await rm(tokenFile, { force: true });
-      }
-    });
-  }, 1000);
-  watchSetup.unref();
 
   let listening: Awaited<ReturnType<typeof listenOn>>;
   try {
     listening = await listenOn(app, config.listen.host, config.listen.port);
   } catch (e) {
-    clearInterval(watchSetup);
     await scheduler.stop(5000);
     await rt.close();
     throw e;
@@ -297,8 +290,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       return apply(await storedOf(store));
     },
     async stop() {
-      clearInterval(watchSetup);
-      const { finished } = await scheduler.stop(30_000);
+        const { finished } = await scheduler.stop(30_000);
       if (!finished) log.warn({ event: 'stop', finished }, 'a job did not finish in 30 s; its journal entries are cleaned at the next start');
       await new Promise<void>((resolve) => listening.server.close(() => resolve()));
       await rt.close();

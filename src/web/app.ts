@@ -23,6 +23,7 @@ export interface WebDeps extends StateRouteDeps {
   readonly clock: Clock & { readonly trusted: boolean };
   readonly throttle: LoginThrottle;
   setupToken(): string | undefined;
+  setupDone?(): Promise<void>;
   readonly secureCookies: boolean;
   /** GET /metrics (Prometheus text), authenticated; absent: no such route. */
   readonly metrics?: () => Promise<string>;

@@ -16,6 +16,7 @@ import { absoluteName, normalizeName, relativeName } from '../../dns/names.ts';
 import type { DnsProvider, ProviderCall } from '../types.ts';
 import type { AlidnsClient, AlidnsRecord, AlidnsRecordInput } from './client.ts';
 import { RECORD_EXISTS_CODE } from './errors.ts';
+import { sameData } from '../record-data.ts';
 
 export const DEFAULT_TTL = 600;
 
@@ -50,11 +51,6 @@ function dataOf(rec: { type: string; value: string; priority?: number }): string
 
 function fromAlidns(rec: AlidnsRecord): DnsRecord {
   return { name: rec.rr.toLowerCase(), type: rec.type, data: dataOf(rec), ttl: rec.ttl };
-}
-
-function sameData(type: string, a: string, b: string): boolean {
-  // Names in data (CNAME, NS, MX) compare case-insensitively; TXT and the rest exactly.
-  return type === 'TXT' ? a === b : a.toLowerCase() === b.toLowerCase();
 }
 
 export class AlidnsProvider implements DnsProvider {

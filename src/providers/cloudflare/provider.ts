@@ -10,12 +10,12 @@
  *   when `data` is empty); a record already gone is not an error.
  * Zone ids are looked up once per zone name (GET /zones?name=) and cached.
  */
-import { AppError } from '../../core/errors.ts';
 import type { DnsRecord } from '../../core/record.ts';
 import { normalizeName } from '../../dns/names.ts';
 import type { DnsProvider, ProviderCall } from '../types.ts';
 import type { CloudflareClient } from './client.ts';
 import { fromCloudflare, setKey, toCloudflare, valueKey, type CfRecord } from './content.ts';
+import { checkAborted } from '../record-data.ts';
 
 interface Listed {
   readonly cf: CfRecord;
@@ -30,10 +30,6 @@ export interface CloudflareProviderOptions {
 /** `have` already is `want`: same value, and the TTL and proxied flag where `want` names them. */
 function sameRecord(have: DnsRecord, want: DnsRecord): boolean {
   return valueKey(have) === valueKey(want) && (want.ttl === undefined || have.ttl === want.ttl) && (want.proxied === undefined || have.proxied === want.proxied);
-}
-
-function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) throw new AppError('ABORTED', { cause: signal.reason });
 }
 
 export class CloudflareProvider implements DnsProvider {

@@ -18,6 +18,7 @@ import { absoluteName, normalizeName, relativeName } from '../../dns/names.ts';
 import type { DnsProvider, ProviderCall } from '../types.ts';
 import type { DmeClient, DmeRecord, DmeRecordInput } from './client.ts';
 import { quoteTxt, unquoteTxt } from './txt.ts';
+import { sameData } from '../record-data.ts';
 
 export const DEFAULT_TTL = 1800;
 
@@ -61,11 +62,6 @@ function inputData(i: DmeRecordInput): string {
 
 function fromDme(rec: DmeRecord): DnsRecord {
   return { name: rec.name === '' ? '@' : rec.name.toLowerCase(), type: rec.type, data: dataOf(rec), ttl: rec.ttl };
-}
-
-function sameData(type: string, a: string, b: string): boolean {
-  // Names in data (CNAME, NS, MX) compare case-insensitively; TXT and the rest exactly.
-  return type === 'TXT' ? a === b : a.toLowerCase() === b.toLowerCase();
 }
 
 const sameName = (rec: DmeRecord, name: string, type: string): boolean => rec.name.toLowerCase() === name.toLowerCase() && rec.type === type;

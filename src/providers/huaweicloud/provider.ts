@@ -17,6 +17,7 @@ import { SerialWrites } from '../serial-writes.ts';
 import type { DnsProvider, ProviderCall } from '../types.ts';
 import type { HuaweiDnsClient, HuaweiRecordset } from './client.ts';
 import { quoteTxt, unquoteTxt } from './txt.ts';
+import { sameData } from '../record-data.ts';
 
 export const DEFAULT_TTL = 300;
 
@@ -31,10 +32,6 @@ function toValue(type: string, data: string): string {
 
 function fromValue(type: string, value: string): string {
   return type === 'TXT' ? unquoteTxt(value) : value;
-}
-
-function sameData(type: string, a: string, b: string): boolean {
-  return type === 'TXT' ? a === b : a.toLowerCase() === b.toLowerCase();
 }
 
 interface Group {

@@ -10,13 +10,13 @@
  * not listed; SOA is listed (the apex comes back as "@"). The zone's URL id
  * is looked up by name once and remembered.
  */
-import { AppError } from '../../core/errors.ts';
 import type { DnsRecord } from '../../core/record.ts';
 import { absoluteName, normalizeName, relativeName } from '../../dns/names.ts';
 import { SerialWrites } from '../serial-writes.ts';
 import type { DnsProvider, ProviderCall } from '../types.ts';
 import type { PdnsChange, PdnsRRset, PdnsZone, PowerDnsClient } from './client.ts';
 import { fromContent, toContent, valueKey } from './content.ts';
+import { checkAborted } from '../record-data.ts';
 
 export const DEFAULT_TTL = 300;
 
@@ -30,10 +30,6 @@ interface Group {
   readonly type: string;
   readonly ttl: number | undefined;
   readonly data: string[];
-}
-
-function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) throw new AppError('ABORTED', { cause: signal.reason });
 }
 
 /** Records grouped by absolute (name, type), in input order. */

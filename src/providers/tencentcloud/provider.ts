@@ -21,6 +21,7 @@ import { absoluteName, normalizeName, relativeName } from '../../dns/names.ts';
 import type { DnsProvider, ProviderCall } from '../types.ts';
 import type { DnspodClient, DnspodRecord, DnspodRecordInput } from './client.ts';
 import { RECORD_EXISTS_CODE } from './errors.ts';
+import { sameData } from '../record-data.ts';
 
 export const DEFAULT_TTL = 600;
 
@@ -61,11 +62,6 @@ function dataOf(rec: DnspodRecord): string {
 
 function fromDnspod(rec: DnspodRecord): DnsRecord {
   return { name: rec.name.toLowerCase(), type: rec.type, data: dataOf(rec), ttl: rec.ttl };
-}
-
-function sameData(type: string, a: string, b: string): boolean {
-  // Names in data (CNAME, NS, MX) compare case-insensitively; TXT and the rest exactly.
-  return type === 'TXT' ? a === b : a.toLowerCase() === b.toLowerCase();
 }
 
 export class TencentProvider implements DnsProvider {

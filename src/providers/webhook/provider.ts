@@ -30,15 +30,12 @@ import { webhookFailure } from './errors.ts';
 import { TIMESTAMP_HEADER, hmacSignature, stringToSign } from './hmac.ts';
 import { webhookSkewVerdict } from './skew.ts';
 import { renderTemplate, type TemplateValues } from './template.ts';
+import { checkAborted } from '../record-data.ts';
 
 export interface WebhookProviderOptions {
   readonly config: WebhookConfig;
   readonly http: HttpClient;
   readonly clock: TrustedClock;
-}
-
-function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) throw new AppError('ABORTED', { cause: signal.reason });
 }
 
 const bare = (fqdn: string): string => (fqdn === '.' ? '' : fqdn.replace(/\.$/, ''));

@@ -26,6 +26,8 @@ export interface AuthRouteDeps {
   readonly throttle: LoginThrottle;
   /** The first-run setup token; undefined once an admin exists. */
   setupToken(): string | undefined;
+  /** Called once the admin exists (the daemon forgets the token and removes its file). */
+  setupDone?(): Promise<void>;
   /** Cookies get `Secure` (true unless the daemon serves plain http to a non-loopback client). */
   readonly secureCookies: boolean;
 }
@@ -80,6 +82,7 @@ export function publicAuthRoutes(d: AuthRouteDeps): Hono {
       if (problem !== undefined) throw webError('WEB_BAD_REQUEST', { reason: `the password needs ${problem}` });
       const now = Math.floor(d.clock.now());
       await d.store.saveUser({ username, passwordHash: await hashPassword(password), createdAt: now, updatedAt: now });
+      await d.setupDone?.();
       return await startSession(c, d, username);
     } catch (e) {
       return errorResponse(c, e);
